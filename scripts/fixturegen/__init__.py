@@ -1,0 +1,1 @@
+"""Fixture generator for sohoa: see scripts/gen-fixtures."""

@@ -1,0 +1,145 @@
+"""The corpus plan (which dossiers, pages, formats and dpi) and the writing of
+scans, ground truth and manifest."""
+
+import hashlib
+import random
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import numpy as np
+
+from . import content, layout, save, scan
+
+SEED = "sohoa-fixtures-v1"
+BEN_THANH = {"province": "Hồ Chí Minh", "district": "quận 1", "ward": "phường Bến Thành"}
+
+# Folder-per-dossier collection: (dossier code, place, dpi, [(file stem, format, page part)])
+CU_TRU = [
+    ("CT-2023-0001", {"province": "Hà Nội"}, 300,
+     [("trang-1", "jpeg-rgb", "form"), ("trang-2", "jpeg-rgb", "form-2")]),
+    ("CT-2023-0002", {"province": "Đà Nẵng"}, 200,
+     [("trang-1", "png-gray", "register"), ("trang-2", "png-gray", "register-2")]),
+    # page-10 must sort after page-2 (natural sort)
+    ("CT-2023-0003", {"province": "Đồng Nai", "signer": "Lê Thị Thuỷ"}, 200,   # old-style ỷ
+     [("page-1", "jpeg-gray", "form"), ("page-2", "jpeg-gray", "form-2"),
+      ("page-10", "jpeg-gray", "register")]),
+    # trang-2 is the blank back of the form
+    ("CT-2023-0004", {"province": "Thanh Hóa"}, 300,
+     [("trang-1", "jpeg-gray", "form"), ("trang-2", "jpeg-gray", "blank")]),
+    ("Phường Bến Thành/CT-2023-0005", BEN_THANH, 200,
+     [("trang-1", "tiff-lzw", "form"), ("trang-2", "tiff-g4", "register")]),
+    # scanned below the 200 dpi minimum
+    ("Phường Bến Thành/CT-2023-0006", BEN_THANH, 150,
+     [("trang-1", "jpeg-gray", "form"), ("trang-2", "jpeg-gray", "form-2")]),
+    ("CT-2023-0007", {"province": "Cần Thơ"}, 300, [("trang-1", "tiff-g4", "register")]),
+]
+
+# File-per-dossier collection: (dossier code = file stem, place, dpi, format, [page parts])
+KET_QUA = [
+    ("QD-2023-0101", {"province": "Hà Nội"}, 300, "tiff-g4",
+     ["decision", "decision-2", "decision-list"]),
+    ("QD-2023-0102", {"province": "Đà Nẵng"}, 200, "tiff-lzw", ["decision", "decision-2"]),
+    ("QD-2023-0103", {"province": "Hồ Chí Minh"}, 300, "tiff-jpeg",
+     ["form", "decision", "decision-2"]),
+    ("QD-2023-0104", {"province": "Thanh Hóa"}, 200, "tiff-g4", ["decision", "decision-2"]),
+    ("QD-2023-0105", {"province": "Đồng Nai"}, 200, "tiff-deflate",
+     ["decision", "decision-2", "register"]),
+]
+
+LOW_DPI = 200           # pages below this are expected to be flagged
+POINT_SIZES = [10.5, 11, 11.5, 12, 12.5, 13]
+MANIFEST_HEADER = ["collection", "dossier", "file", "page", "dpi", "format", "kind", "flags",
+                   "skew"]
+
+
+def rngs(*parts):
+    """A random.Random and a numpy Generator seeded from a name: stable across
+    runs, machines and PYTHONHASHSEED."""
+    name = "/".join([SEED, *parts])
+    digest = hashlib.sha256(name.encode("utf-8")).digest()
+    return random.Random(digest), np.random.default_rng(int.from_bytes(digest[:8], "little"))
+
+
+def renumber(code, copy):
+    """Dossier code of the copy-th replica in a scaled corpus (copy 0 = original)."""
+    head, _, number = code.rpartition("-")
+    return f"{head}-{int(number) + 1000 * copy:04d}"
+
+
+def render_page(part, ctx, dpi, fmt, collection, code, index):
+    """One page: the degraded image, its truth lines and its skew in degrees
+    (counter-clockwise; for deskew tests)."""
+    rng, nprng = rngs(collection, code, str(index))
+    pt = 13 if dpi < LOW_DPI else rng.choice(POINT_SIZES)
+    mask, lines, _ = layout.render(content.page_blocks(part, ctx, rng), dpi, pt)
+    image, params = scan.degrade(mask, dpi, save.mode_of(fmt), nprng)
+    return image, lines, f"{params['skew']:+.2f}"
+
+
+def write_truth(path, lines):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+
+
+def flags(dpi, part):
+    found = (["low-dpi"] if dpi < LOW_DPI else []) + (["blank"] if part == "blank" else [])
+    return ",".join(found) or "-"
+
+
+def quality_for(collection, code, stem):
+    return rngs(collection, code, stem, "quality")[0].randint(55, 85)
+
+
+def write_cu_tru(out, copy, spec):
+    """One folder-per-dossier dossier: one file per page. Returns manifest rows."""
+    code, place, dpi, pages = spec
+    code, rows = renumber(code, copy), []
+    ctx = content.context(rngs("cu-tru", code)[0], **place)
+    for index, (stem, fmt, part) in enumerate(pages, 1):
+        image, lines, skew = render_page(part, ctx, dpi, fmt, "cu-tru", code, index)
+        name = f"{code}/{stem}.{save.extension(fmt)}"
+        quality = quality_for("cu-tru", code, stem)
+        path = out / "scans" / "cu-tru" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        save.write(path, [image], fmt, dpi, quality)
+        write_truth(out / "truth" / "cu-tru" / code / f"{stem}.txt", lines)
+        rows.append(["cu-tru", code, name, "1", str(dpi), save.describe(fmt, quality),
+                     content.kind_of(part), flags(dpi, part), skew])
+    return rows
+
+
+def write_ket_qua(out, copy, spec):
+    """One file-per-dossier dossier: a multi-page TIFF. Returns manifest rows."""
+    code, place, dpi, fmt, parts = spec
+    code, rows, images = renumber(code, copy), [], []
+    ctx = content.context(rngs("ket-qua", code)[0], **place)
+    quality = quality_for("ket-qua", code, code)
+    for index, part in enumerate(parts, 1):
+        image, lines, skew = render_page(part, ctx, dpi, fmt, "ket-qua", code, index)
+        images.append(image)
+        write_truth(out / "truth" / "ket-qua" / code / f"{code}-p{index}.txt", lines)
+        rows.append(["ket-qua", code, f"{code}.tif", str(index), str(dpi),
+                     save.describe(fmt, quality), content.kind_of(part), flags(dpi, part), skew])
+    path = out / "scans" / "ket-qua" / f"{code}.tif"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    save.write(path, images, fmt, dpi, quality)
+    return rows
+
+
+def run(task):
+    writer, out, copy, spec = task
+    return writer(out, copy, spec)
+
+
+def write_corpus(out, scale=1, jobs=1):
+    """Write every dossier (scale copies of the plan, in parallel) and the manifest."""
+    out = Path(out)
+    tasks = [(writer, out, copy, spec) for copy in range(scale)
+             for writer, plan in ((write_cu_tru, CU_TRU), (write_ket_qua, KET_QUA))
+             for spec in plan]
+    with ProcessPoolExecutor(jobs) as pool:
+        rows = [row for rows in pool.map(run, tasks) for row in rows]
+    manifest = out / "truth" / "manifest.tsv"
+    manifest.write_text("".join("\t".join(r) + "\n" for r in [MANIFEST_HEADER] + rows),
+                        encoding="utf-8")
+    return rows

@@ -1,0 +1,147 @@
+//! One function per command: resolve arguments and `pipeline.toml` into settings, call the
+//! library, render the result, choose the exit code.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+use anyhow::{anyhow, Context};
+use sohoa::catalog::Catalog;
+use sohoa::config::{Lang, Settings, TEMPLATE};
+use sohoa::ocr::TesseractFactory;
+use sohoa::pipeline::{self, RunError, RunOptions, CATALOG_FILE};
+
+use super::cli::{Cli, Command, ExportCommand, ExportTextArgs, InitArgs, LangArg, RunArgs};
+use super::exit::{Exit, Failure};
+use super::progress::{self, Display};
+use super::{render, Outcome};
+
+pub fn dispatch(cli: Cli) -> Outcome {
+    match cli.command {
+        Command::Init(args) => init(&args),
+        Command::Run(args) => run(&load_settings(cli.config.as_deref())?, &args),
+        Command::Export(ExportCommand::Text(args)) => {
+            export_text(&load_settings(cli.config.as_deref())?, &args)
+        }
+    }
+}
+
+fn load_settings(path: Option<&Path>) -> Result<Settings, Failure> {
+    let path = path.map_or_else(|| PathBuf::from("pipeline.toml"), Path::to_path_buf);
+    if !path.exists() {
+        return Err(Failure::usage(anyhow!(
+            "no configuration: {} does not exist; write one with `sohoa init` \
+             (or name another file with --config FILE)",
+            path.display()
+        )));
+    }
+    Settings::load(&path).map_err(Failure::usage)
+}
+
+fn init(args: &InitArgs) -> Outcome {
+    if args.path.exists() {
+        return Err(Failure::usage(anyhow!(
+            "{} already exists; not overwriting it",
+            args.path.display()
+        )));
+    }
+    std::fs::write(&args.path, TEMPLATE)
+        .with_context(|| format!("cannot write {}", args.path.display()))
+        .map_err(Failure::usage)?;
+    eprintln!(
+        "sohoa: wrote {}; edit the [[collection]] sections, then `sohoa run`",
+        args.path.display()
+    );
+    Ok(Exit::Ok)
+}
+
+fn run(settings: &Settings, args: &RunArgs) -> Outcome {
+    let collections = settings
+        .select(&args.collections)
+        .map_err(|e| Failure::usage(anyhow!(e)))?;
+    let lang = match args.lang {
+        Some(LangArg::Vi) => Lang::Vi,
+        Some(LangArg::En) => Lang::En,
+        None => settings.lang,
+    };
+    if args.dry_run {
+        let plan = pipeline::plan_only(settings, &collections).map_err(classify)?;
+        print!("{}", render::plan(&plan, lang));
+        return Ok(Exit::Ok);
+    }
+    let options = RunOptions {
+        collections: args.collections.clone(),
+        operator: args.operator.clone().or_else(|| settings.operator.clone()),
+        centre: args.centre.clone().or_else(|| settings.centre.clone()),
+        workers: args.workers.unwrap_or(settings.ocr.workers),
+    };
+    let factory = TesseractFactory {
+        languages: settings.ocr.languages.clone(),
+        tessdata: settings.ocr.tessdata.clone(),
+    };
+    let cancel = cancel_on_ctrl_c();
+    let display = Display::choose(args.quiet, lang);
+    let summary = pipeline::run(
+        settings,
+        &collections,
+        &options,
+        &factory,
+        &display,
+        &cancel,
+    )
+    .map_err(classify)?;
+    if args.json {
+        let json = serde_json::to_string_pretty(&summary).map_err(Failure::archive)?;
+        println!("{json}");
+    } else {
+        print!("{}", render::summary(&summary, lang));
+    }
+    Ok(if summary.has_problems() {
+        Exit::Problems
+    } else {
+        Exit::Ok
+    })
+}
+
+/// First Ctrl-C: finish the files in hand, commit, stop. Second: leave at once (the archive
+/// is consistent at every instant, so this loses only uncommitted work).
+fn cancel_on_ctrl_c() -> Arc<AtomicBool> {
+    let cancel = Arc::new(AtomicBool::new(false));
+    let flag = Arc::clone(&cancel);
+    let installed = ctrlc::set_handler(move || {
+        if flag.swap(true, Ordering::SeqCst) {
+            std::process::exit(130);
+        }
+        eprintln!("\nsohoa: stopping after the pages in hand; Ctrl-C again to quit now");
+    });
+    if let Err(e) = installed {
+        progress::warn(&format!("Ctrl-C will not stop cleanly: {e}"));
+    }
+    cancel
+}
+
+/// Map a run error to its exit code: configuration problems are 2, archive problems 3.
+fn classify(err: RunError) -> Failure {
+    match err {
+        RunError::Plan(_) | RunError::Engine(_) => Failure::usage(err),
+        _ => Failure::archive(err),
+    }
+}
+
+fn export_text(settings: &Settings, args: &ExportTextArgs) -> Outcome {
+    if let Some(id) = &args.collection {
+        settings
+            .select(std::slice::from_ref(id))
+            .map_err(|e| Failure::usage(anyhow!(e)))?;
+    }
+    let catalog =
+        Catalog::open_existing(&settings.archive.join(CATALOG_FILE)).map_err(Failure::archive)?;
+    let written = sohoa::export::export_text(&catalog, args.collection.as_deref(), &args.out)
+        .map_err(Failure::archive)?;
+    eprintln!(
+        "sohoa: wrote {} text files under {}",
+        written.files,
+        args.out.display()
+    );
+    Ok(Exit::Ok)
+}

@@ -1,0 +1,48 @@
+//! The binary's side: argument parsing, dispatch, error printing and exit codes. `main →
+//! run → Exit`; the error chain is printed once, with `{:#}`.
+
+mod cli;
+mod commands;
+mod exit;
+mod progress;
+mod render;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use exit::Exit;
+
+/// Tesseract's OpenMP runtime reads `OMP_THREAD_LIMIT` once, when the library is loaded,
+/// before `main` runs; setting it later has no effect. So when it is not 1, re-execute this
+/// program with it set: with several OpenMP threads per engine, parallel workers
+/// oversubscribe the cores and OCR runs several times slower.
+pub fn ensure_single_threaded_engines() {
+    use std::os::unix::process::CommandExt;
+    if std::env::var_os("OMP_THREAD_LIMIT").is_some_and(|v| v == "1") {
+        return;
+    }
+    let Ok(exe) = std::env::current_exe() else {
+        return;
+    };
+    let err = std::process::Command::new(exe)
+        .args(std::env::args_os().skip(1))
+        .env("OMP_THREAD_LIMIT", "1")
+        .exec();
+    // Only reached when exec failed: go on, slower but correct.
+    eprintln!("sohoa: warning: could not restart with OMP_THREAD_LIMIT=1: {err}");
+}
+
+pub fn main() -> ExitCode {
+    let cli = cli::Cli::parse();
+    match commands::dispatch(cli) {
+        Ok(exit) => exit.into(),
+        Err(failure) => {
+            eprintln!("sohoa: error: {:#}", failure.error);
+            failure.exit.into()
+        }
+    }
+}
+
+/// Exit code of a finished command.
+pub type Outcome = Result<Exit, exit::Failure>;

@@ -1,0 +1,159 @@
+//! Text for people: the end-of-run summary and the dry-run plan, in Vietnamese (46.949;
+//! 84,57%) or English (46,949; 84.57%). Every label exists in both languages.
+
+use std::fmt::Write;
+
+use sohoa::config::Lang;
+use sohoa::pipeline::summary::CollectionSummary;
+use sohoa::pipeline::{Action, RunPlan, RunSummary};
+
+/// Integer with thousands separators: `.` in Vietnamese, `,` in English.
+pub fn int(n: u64, lang: Lang) -> String {
+    let sep = match lang {
+        Lang::Vi => '.',
+        Lang::En => ',',
+    };
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(sep);
+        }
+        out.push(ch);
+    }
+    out
+}
+
+/// Decimal with `places` digits: decimal comma in Vietnamese, point in English.
+pub fn dec(x: f64, places: usize, lang: Lang) -> String {
+    let s = format!("{x:.places$}");
+    let (whole, frac) = s.split_once('.').unwrap_or((&s, ""));
+    let whole = int(whole.parse().unwrap_or(0), lang);
+    match (frac.is_empty(), lang) {
+        (true, _) => whole,
+        (false, Lang::Vi) => format!("{whole},{frac}"),
+        (false, Lang::En) => format!("{whole}.{frac}"),
+    }
+}
+
+fn duration(secs: f64, lang: Lang) -> String {
+    let total = secs.round() as u64;
+    let (m, s) = (total / 60, total % 60);
+    match lang {
+        Lang::Vi if m > 0 => format!("{m} phút {s} giây"),
+        Lang::Vi => format!("{s} giây"),
+        Lang::En if m > 0 => format!("{m} min {s} s"),
+        Lang::En => format!("{s} s"),
+    }
+}
+
+/// The end-of-run summary.
+pub fn summary(s: &RunSummary, lang: Lang) -> String {
+    let mut out = String::new();
+    for c in &s.collections {
+        collection(&mut out, c, lang);
+    }
+    for p in &s.problems {
+        let label = if lang == Lang::Vi {
+            "không đọc được"
+        } else {
+            "cannot read"
+        };
+        let _ = writeln!(out, "! {}: {label} {}: {}", p.collection, p.path, p.message);
+    }
+    let (f, l) = (&s.files, lang);
+    let _ = match lang {
+        Lang::Vi => writeln!(
+            out,
+            "Lô này: {} tệp mới, {} thay đổi, {} không đổi, {} lỗi · {} trang · {} trang/phút · {} · {} luồng{}",
+            int(f.new, l), int(f.changed, l), int(f.unchanged, l), int(f.failed, l),
+            int(s.pages, l), dec(s.pages_per_minute, 1, l), duration(s.wall_seconds, l), s.workers,
+            if s.interrupted { " · ĐÃ DỪNG GIỮA CHỪNG: chạy lại để làm tiếp" } else { "" }
+        ),
+        Lang::En => writeln!(
+            out,
+            "This batch: {} new, {} changed, {} unchanged, {} failed files · {} pages · {} pages/min · {} · {} workers{}",
+            int(f.new, l), int(f.changed, l), int(f.unchanged, l), int(f.failed, l),
+            int(s.pages, l), dec(s.pages_per_minute, 1, l), duration(s.wall_seconds, l), s.workers,
+            if s.interrupted { " · INTERRUPTED: run again to continue" } else { "" }
+        ),
+    };
+    out
+}
+
+fn collection(out: &mut String, c: &CollectionSummary, l: Lang) {
+    let target = c.target.unwrap_or(c.dossiers_found).max(1);
+    let pct = dec(c.digitised as f64 * 100.0 / target as f64, 2, l);
+    let target_text = c.target.map_or_else(|| "?".to_string(), |t| int(t, l));
+    let _ = match l {
+        Lang::Vi => writeln!(
+            out,
+            "{}: đã số hóa {}/{} hồ sơ ({pct}%) · cần rà soát {} · lỗi {} · đang xử lý {} · {} trang ({} cần rà soát)",
+            c.name, int(c.digitised, l), target_text, int(c.needs_review, l), int(c.failed, l),
+            int(c.in_progress, l), int(c.pages, l), int(c.pages_flagged, l)
+        ),
+        Lang::En => writeln!(
+            out,
+            "{}: {} of {} dossiers digitised ({pct}%) · needs review {} · failed {} · in progress {} · {} pages ({} flagged)",
+            c.name, int(c.digitised, l), target_text, int(c.needs_review, l), int(c.failed, l),
+            int(c.in_progress, l), int(c.pages, l), int(c.pages_flagged, l)
+        ),
+    };
+    for f in &c.failures {
+        let _ = writeln!(
+            out,
+            "  ✗ {} · {} · {}: {}",
+            f.dossier, f.file, f.kind, f.message
+        );
+    }
+}
+
+/// The `--dry-run` plan.
+pub fn plan(plan: &RunPlan, l: Lang) -> String {
+    let mut out = String::new();
+    for c in &plan.collections {
+        let count =
+            |want: fn(&Action) -> bool| c.tasks.iter().filter(|t| want(&t.action)).count() as u64;
+        let new = count(|a| matches!(a, Action::New | Action::Retry));
+        let changed = count(|a| matches!(a, Action::Changed));
+        let recheck = count(|a| matches!(a, Action::Recheck { .. }));
+        let _ = match l {
+            Lang::Vi => writeln!(
+                out,
+                "{}: {} hồ sơ · {} tệp mới, {} thay đổi, {} cần băm lại, {} không đổi",
+                c.name,
+                int(c.dossiers.len() as u64, l),
+                int(new, l),
+                int(changed, l),
+                int(recheck, l),
+                int(c.unchanged, l)
+            ),
+            Lang::En => writeln!(
+                out,
+                "{}: {} dossiers · {} new, {} changed, {} to re-hash, {} unchanged files",
+                c.name,
+                int(c.dossiers.len() as u64, l),
+                int(new, l),
+                int(changed, l),
+                int(recheck, l),
+                int(c.unchanged, l)
+            ),
+        };
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_follow_the_language() {
+        assert_eq!(int(46949, Lang::Vi), "46.949");
+        assert_eq!(int(46949, Lang::En), "46,949");
+        assert_eq!(int(999, Lang::En), "999");
+        assert_eq!(int(1_000_000, Lang::Vi), "1.000.000");
+        assert_eq!(dec(84.5678, 2, Lang::Vi), "84,57");
+        assert_eq!(dec(1234.5, 1, Lang::En), "1,234.5");
+    }
+}

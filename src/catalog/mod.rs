@@ -1,0 +1,231 @@
+//! The archive's SQLite catalog: collections, batches, dossiers, every version of every
+//! source file, the OCR of every page with a full-text index, and the objects they point to.
+//! This is the only module that knows SQLite; the pipeline's single writer thread owns a
+//! `Catalog` and commits files in batches, while `report`, `search`, `show`, `verify` and
+//! `export` open it read-mostly.
+//!
+//! Rows are keyed internally by integer rowids, but every row also has a natural key
+//! (batch uuid; collection code; dossier code; collection + path + version; file + page
+//! index; SHA-256) so that catalogs from several workstations can later be merged.
+//! Nothing is ever deleted; a changed source file becomes a new version.
+
+mod batch;
+mod collection;
+mod dossier;
+mod error;
+mod mtime;
+mod page;
+mod read;
+mod schema;
+mod status;
+mod types;
+mod write;
+
+#[cfg(test)]
+mod scale;
+#[cfg(test)]
+mod testkit;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use rusqlite::types::Type;
+use rusqlite::{Connection, OpenFlags, Row};
+
+pub use error::CatalogError;
+pub use types::{
+    BatchCounts, BatchEnd, BatchId, BatchRow, BatchStatus, CollectionInfo, CollectionStatus,
+    DossierPlan, FailureRow, KnownFile, NewBatch, PageText,
+};
+
+use schema::Existing;
+
+/// How long to wait for another process's lock before reporting the catalog busy; long
+/// enough to ride out a writer's commit, short enough that a stuck process is noticed.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// An open catalog. Not `Sync`: one thread owns it.
+#[derive(Debug)]
+pub struct Catalog {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl Catalog {
+    /// Open the catalog at `path`, creating the file and its schema if it is absent, and
+    /// bring an older schema up to date.
+    ///
+    /// # Errors
+    /// The file cannot be opened or created, is not a catalog, is newer than this code
+    /// ([`CatalogError::TooNew`]), or cannot be migrated.
+    pub fn create_or_open(path: &Path) -> Result<Catalog, CatalogError> {
+        let conn = Connection::open(path).map_err(|source| CatalogError::Open {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Catalog::configure(conn, path, Existing::MayBeEmpty)
+    }
+
+    /// Open a catalog that must already exist, for commands that only read an archive.
+    ///
+    /// # Errors
+    /// [`CatalogError::NotFound`] when there is no file at `path`; otherwise as
+    /// [`Catalog::create_or_open`].
+    pub fn open_existing(path: &Path) -> Result<Catalog, CatalogError> {
+        if !path.is_file() {
+            return Err(CatalogError::NotFound {
+                path: path.to_path_buf(),
+            });
+        }
+        let flags = OpenFlags::default().difference(OpenFlags::SQLITE_OPEN_CREATE);
+        let conn =
+            Connection::open_with_flags(path, flags).map_err(|source| CatalogError::Open {
+                path: path.to_path_buf(),
+                source,
+            })?;
+        Catalog::configure(conn, path, Existing::MustBeCatalog)
+    }
+
+    /// The file this catalog lives in.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn configure(
+        mut conn: Connection,
+        path: &Path,
+        existing: Existing,
+    ) -> Result<Catalog, CatalogError> {
+        let open_err = |source| CatalogError::Open {
+            path: path.to_path_buf(),
+            source,
+        };
+        conn.busy_timeout(BUSY_TIMEOUT).map_err(open_err)?;
+        conn.pragma_update(None, "foreign_keys", true)
+            .map_err(open_err)?;
+        // WAL lets readers run beside the one writer. In WAL, synchronous=NORMAL may lose the
+        // last commits on power loss; those commits name objects that were already fsynced
+        // and reported done, so FULL: a commit is on disk before `record_files` returns.
+        conn.pragma_update(None, "synchronous", "FULL")
+            .map_err(open_err)?;
+        conn.pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get::<_, String>(0))
+            .map_err(open_err)?;
+        conn.set_prepared_statement_cache_capacity(32);
+        schema::migrate(&mut conn, path, existing)?;
+        Ok(Catalog {
+            conn,
+            path: path.to_path_buf(),
+        })
+    }
+}
+
+/// How every timestamp is stored: UTC, RFC 3339, milliseconds, `Z`; so text order is time
+/// order.
+fn time_text(t: &DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+/// Read a timestamp column written by [`time_text`].
+fn time_at(row: &Row<'_>, idx: usize) -> rusqlite::Result<DateTime<Utc>> {
+    let text: String = row.get(idx)?;
+    DateTime::parse_from_rfc3339(&text)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(idx, Type::Text, Box::new(e)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::schema::{known_version, APPLICATION_ID};
+    use super::testkit::{scanned, Harness, TestResult};
+    use super::*;
+
+    fn pragma(catalog: &Catalog, name: &str) -> rusqlite::Result<String> {
+        catalog
+            .conn
+            .pragma_query_value(None, name, |row| row.get::<_, rusqlite::types::Value>(0))
+            .map(|v| match v {
+                rusqlite::types::Value::Integer(i) => i.to_string(),
+                rusqlite::types::Value::Text(t) => t,
+                other => format!("{other:?}"),
+            })
+    }
+
+    #[test]
+    fn creates_the_schema_and_reopens_without_migrating_again() -> TestResult {
+        let mut h = Harness::new()?;
+        h.dossiers(&[("HS-1", 1)])?;
+        h.record(&[scanned("HS-1", "HS-1/p1.jpg", b"one", vec![])])?;
+        let path = h.path();
+        drop(h.catalog);
+        for catalog in [
+            Catalog::create_or_open(&path)?,
+            Catalog::open_existing(&path)?,
+        ] {
+            assert_eq!(
+                pragma(&catalog, "user_version")?,
+                known_version().to_string()
+            );
+            assert_eq!(
+                pragma(&catalog, "application_id")?,
+                APPLICATION_ID.to_string()
+            );
+            assert_eq!(pragma(&catalog, "journal_mode")?, "wal");
+            assert_eq!(pragma(&catalog, "foreign_keys")?, "1");
+            // synchronous: 2 = FULL.
+            assert_eq!(pragma(&catalog, "synchronous")?, "2");
+            assert_eq!(catalog.known_files("cu-tru")?.len(), 1);
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn refuses_a_catalog_newer_than_the_code() -> TestResult {
+        let h = Harness::new()?;
+        let path = h.path();
+        h.catalog
+            .conn
+            .pragma_update(None, "user_version", known_version() + 1)?;
+        drop(h.catalog);
+        for opened in [
+            Catalog::create_or_open(&path),
+            Catalog::open_existing(&path),
+        ] {
+            match opened {
+                Err(CatalogError::TooNew { found, known, .. }) => {
+                    assert_eq!((found, known), (known_version() + 1, known_version()));
+                }
+                other => panic!("expected TooNew, got {other:?}"),
+            }
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn open_existing_refuses_missing_files_and_other_databases() -> TestResult {
+        let dir = tempfile::TempDir::new()?;
+        let missing = dir.path().join("absent.sqlite");
+        assert!(matches!(
+            Catalog::open_existing(&missing),
+            Err(CatalogError::NotFound { .. })
+        ));
+        assert!(!missing.exists(), "open_existing must not create the file");
+
+        let empty = dir.path().join("empty.sqlite");
+        std::fs::write(&empty, b"")?;
+        assert!(matches!(
+            Catalog::open_existing(&empty),
+            Err(CatalogError::NotACatalog { .. })
+        ));
+
+        let other = dir.path().join("other.sqlite");
+        Connection::open(&other)?.execute_batch("CREATE TABLE t (x INTEGER)")?;
+        for opened in [
+            Catalog::create_or_open(&other),
+            Catalog::open_existing(&other),
+        ] {
+            assert!(matches!(opened, Err(CatalogError::NotACatalog { .. })));
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,219 @@
+//! The catalog's schema as an append-only list of migrations, tracked by
+//! `PRAGMA user_version`: a catalog at version N has had the first N migrations applied.
+//!
+//! Never edit a migration in place once it has landed: catalogs in the field already ran
+//! it, so a change there would never reach them. Append a new migration instead.
+//!
+//! Invariants the writers keep (see `write.rs`, `page.rs`): `file`, `page` and `object`
+//! rows are only ever inserted; `current_file` is derived (the highest version of each path, plus a stat
+//! cache) and could be rebuilt from `file`; `page_fts` is an external-content index of
+//! `page.text`, filled in the same transaction as the page.
+
+use std::path::Path;
+
+use rusqlite::{Connection, TransactionBehavior};
+
+use super::CatalogError;
+
+/// Marks a SQLite file as a sohoa catalog ("soho"), set when the schema is first created.
+pub(super) const APPLICATION_ID: i64 = 0x736f_686f;
+
+const MIGRATIONS: &[&str] = &[
+    // 1: the first schema.
+    r#"
+CREATE TABLE collection (
+    id INTEGER PRIMARY KEY,
+    code TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    target INTEGER CHECK (target >= 0)
+) STRICT;
+
+CREATE TABLE batch (
+    id INTEGER PRIMARY KEY,
+    uuid TEXT NOT NULL UNIQUE,
+    operator TEXT,
+    centre TEXT,
+    host TEXT NOT NULL,
+    version TEXT NOT NULL,
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    status TEXT NOT NULL DEFAULT 'running'
+        CHECK (status IN ('running', 'finished', 'interrupted')),
+    files_new INTEGER,
+    files_changed INTEGER,
+    files_unchanged INTEGER,
+    files_failed INTEGER,
+    pages INTEGER,
+    pages_flagged INTEGER
+) STRICT;
+
+CREATE TABLE batch_collection (
+    batch_id INTEGER NOT NULL REFERENCES batch(id),
+    collection_id INTEGER NOT NULL REFERENCES collection(id),
+    PRIMARY KEY (batch_id, collection_id)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE dossier (
+    id INTEGER PRIMARY KEY,
+    collection_id INTEGER NOT NULL REFERENCES collection(id),
+    code TEXT NOT NULL,
+    expected_files INTEGER NOT NULL CHECK (expected_files >= 0),
+    first_batch_id INTEGER NOT NULL REFERENCES batch(id),
+    last_seen_batch_id INTEGER NOT NULL REFERENCES batch(id),
+    UNIQUE (collection_id, code)
+) STRICT;
+
+CREATE TABLE object (
+    sha256 TEXT PRIMARY KEY CHECK (length(sha256) = 64),
+    size INTEGER NOT NULL CHECK (size >= 0),
+    first_batch_id INTEGER NOT NULL REFERENCES batch(id)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE file (
+    id INTEGER PRIMARY KEY,
+    collection_id INTEGER NOT NULL REFERENCES collection(id),
+    dossier_id INTEGER NOT NULL REFERENCES dossier(id),
+    rel_path TEXT NOT NULL,
+    version INTEGER NOT NULL CHECK (version >= 1),
+    size INTEGER NOT NULL CHECK (size >= 0),
+    mtime_ns INTEGER NOT NULL,
+    sha256 TEXT REFERENCES object(sha256),
+    page_count INTEGER NOT NULL CHECK (page_count >= 0),
+    -- Pages of this file with a flag, so that status never reads the page table.
+    pages_flagged INTEGER NOT NULL CHECK (pages_flagged BETWEEN 0 AND page_count),
+    failure_kind TEXT,
+    failure_message TEXT,
+    batch_id INTEGER NOT NULL REFERENCES batch(id),
+    recorded_at TEXT NOT NULL,
+    UNIQUE (collection_id, rel_path, version),
+    CHECK ((failure_kind IS NULL) = (failure_message IS NULL))
+) STRICT;
+CREATE INDEX file_batch ON file(batch_id);
+
+CREATE TABLE page (
+    id INTEGER PRIMARY KEY,
+    file_id INTEGER NOT NULL REFERENCES file(id),
+    page_index INTEGER NOT NULL CHECK (page_index >= 0),
+    width INTEGER NOT NULL,
+    height INTEGER NOT NULL,
+    dpi_x REAL,
+    dpi_y REAL,
+    text TEXT NOT NULL,
+    confidence REAL,
+    words TEXT NOT NULL,
+    engine_ms INTEGER NOT NULL,
+    flags TEXT NOT NULL,
+    batch_id INTEGER NOT NULL REFERENCES batch(id)
+) STRICT;
+-- Named, because the text export names it: see `read.rs`.
+CREATE UNIQUE INDEX page_by_file ON page(file_id, page_index);
+
+CREATE VIRTUAL TABLE page_fts USING fts5(
+    text, content='page', content_rowid='id', tokenize="unicode61 remove_diacritics 2"
+);
+
+CREATE TABLE current_file (
+    collection_id INTEGER NOT NULL REFERENCES collection(id),
+    rel_path TEXT NOT NULL,
+    file_id INTEGER NOT NULL UNIQUE REFERENCES file(id),
+    dossier_id INTEGER NOT NULL REFERENCES dossier(id),
+    seen_mtime_ns INTEGER,
+    PRIMARY KEY (collection_id, rel_path)
+) STRICT, WITHOUT ROWID;
+-- Serves the per-dossier status GROUP BY and the ordered text export without a sort.
+-- UNIQUE holds trivially (file_id is unique) and tells the planner the order is total.
+CREATE UNIQUE INDEX current_file_dossier ON current_file(dossier_id, rel_path, file_id);
+"#,
+];
+
+/// The schema version this code writes and understands.
+pub(super) fn known_version() -> i64 {
+    MIGRATIONS.len() as i64
+}
+
+/// Whether the file may be created empty or must already be a catalog.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Existing {
+    MayBeEmpty,
+    MustBeCatalog,
+}
+
+/// Check that `conn` is a catalog this code can use and apply the migrations it lacks.
+///
+/// The common case, an up-to-date catalog, only reads two pragmas, so a `report` beside a
+/// running batch never waits for the writer's lock.
+pub(super) fn migrate(
+    conn: &mut Connection,
+    path: &Path,
+    existing: Existing,
+) -> Result<(), CatalogError> {
+    let found = check(conn, path, existing)?;
+    if found == known_version() {
+        return Ok(());
+    }
+    let open_err = |source| CatalogError::Open {
+        path: path.to_path_buf(),
+        source,
+    };
+    // Exclusive, so two processes opening an old catalog cannot both migrate it.
+    let tx = conn
+        .transaction_with_behavior(TransactionBehavior::Exclusive)
+        .map_err(open_err)?;
+    // Another process may have migrated between the check and the lock.
+    let found = check(&tx, path, existing)?;
+    if found == 0 {
+        tx.pragma_update(None, "application_id", APPLICATION_ID)
+            .map_err(open_err)?;
+    }
+    for (done, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
+        let version = done as i64 + 1;
+        let migrate_err = |source| CatalogError::Migrate {
+            path: path.to_path_buf(),
+            version,
+            source,
+        };
+        tx.execute_batch(sql).map_err(migrate_err)?;
+        tx.pragma_update(None, "user_version", version)
+            .map_err(migrate_err)?;
+    }
+    tx.commit().map_err(open_err)
+}
+
+/// The catalog's schema version, after refusing files that are not catalogs or are newer.
+fn check(conn: &Connection, path: &Path, existing: Existing) -> Result<i64, CatalogError> {
+    let pragma = |name| -> Result<i64, CatalogError> {
+        conn.pragma_query_value(None, name, |row| row.get(0))
+            .map_err(|source| CatalogError::Open {
+                path: path.to_path_buf(),
+                source,
+            })
+    };
+    let not_a_catalog = || CatalogError::NotACatalog {
+        path: path.to_path_buf(),
+    };
+    let version = pragma("user_version")?;
+    if version == 0 {
+        // An empty file may become a catalog; a database of something else may not.
+        let tables: i64 = conn
+            .query_row("SELECT count(*) FROM sqlite_schema", [], |row| row.get(0))
+            .map_err(|source| CatalogError::Open {
+                path: path.to_path_buf(),
+                source,
+            })?;
+        if tables > 0 || existing == Existing::MustBeCatalog {
+            return Err(not_a_catalog());
+        }
+        return Ok(0);
+    }
+    if pragma("application_id")? != APPLICATION_ID {
+        return Err(not_a_catalog());
+    }
+    if version > known_version() {
+        return Err(CatalogError::TooNew {
+            path: path.to_path_buf(),
+            found: version,
+            known: known_version(),
+        });
+    }
+    Ok(version)
+}

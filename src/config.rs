@@ -1,0 +1,332 @@
+//! `pipeline.toml`: the file form (serde, unknown keys refused) and the validated settings the
+//! rest of the library is built from. Relative paths are resolved against the folder that holds
+//! the file, so a config works from whatever directory sohoa is started in. Defaults live here
+//! and nowhere else.
+
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use serde::Deserialize;
+
+/// Resolution below which a page is flagged, as digitised archive documents are expected at
+/// 200 dpi or more.
+pub const MIN_DPI: f32 = 200.0;
+
+/// Why a configuration could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path}: {message}")]
+    Syntax { path: PathBuf, message: String },
+    #[error("{path}: {message}")]
+    Invalid { path: PathBuf, message: String },
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    lang: Option<String>,
+    operator: Option<String>,
+    centre: Option<String>,
+    archive: ArchiveSection,
+    #[serde(default)]
+    ocr: OcrSection,
+    #[serde(default)]
+    collection: Vec<CollectionSection>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ArchiveSection {
+    path: PathBuf,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OcrSection {
+    languages: Option<Vec<String>>,
+    min_confidence: Option<f32>,
+    workers: Option<usize>,
+    tessdata: Option<PathBuf>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CollectionSection {
+    id: String,
+    name: Option<String>,
+    source: PathBuf,
+    layout: Option<Layout>,
+    target: Option<i64>,
+    deadline: Option<String>,
+}
+
+/// How a collection's source folder is cut into dossiers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Layout {
+    /// Every folder that directly holds page files is one dossier.
+    Folder,
+    /// Every page file is one dossier (one multi-page TIFF or PDF per dossier).
+    File,
+}
+
+/// Language of the messages and summaries meant for people.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    Vi,
+    En,
+}
+
+impl Lang {
+    /// # Errors
+    /// Anything but `vi` or `en`.
+    pub fn parse(s: &str) -> Result<Lang, String> {
+        match s {
+            "vi" => Ok(Lang::Vi),
+            "en" => Ok(Lang::En),
+            other => Err(format!("unknown language {other:?} (use \"vi\" or \"en\")")),
+        }
+    }
+}
+
+/// Validated settings of one `pipeline.toml`.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub config_path: PathBuf,
+    pub archive: PathBuf,
+    pub lang: Lang,
+    pub operator: Option<String>,
+    pub centre: Option<String>,
+    pub ocr: OcrSettings,
+    pub collections: Vec<CollectionSettings>,
+}
+
+#[derive(Debug, Clone)]
+pub struct OcrSettings {
+    pub languages: Vec<String>,
+    pub min_confidence: f32,
+    /// Worker threads, each with its own engine; 0 means one per core.
+    pub workers: usize,
+    /// Folder of `*.traineddata`; `None` uses the engine's default.
+    pub tessdata: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone)]
+pub struct CollectionSettings {
+    pub id: String,
+    pub name: String,
+    pub source: PathBuf,
+    pub layout: Layout,
+    pub target: Option<u64>,
+    pub deadline: Option<NaiveDate>,
+}
+
+impl Settings {
+    /// Read and validate a config file.
+    ///
+    /// # Errors
+    /// The file cannot be read, is not valid TOML, has unknown keys or invalid values.
+    pub fn load(path: &Path) -> Result<Settings, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Settings::parse(&text, path)
+    }
+
+    /// Validate config text as if read from `path`.
+    ///
+    /// # Errors
+    /// As [`Settings::load`], without the read.
+    pub fn parse(text: &str, path: &Path) -> Result<Settings, ConfigError> {
+        let file: FileConfig = toml::from_str(text).map_err(|e| ConfigError::Syntax {
+            path: path.to_path_buf(),
+            message: e.to_string().trim_end().to_string(),
+        })?;
+        let base = path.parent().unwrap_or(Path::new("."));
+        let invalid = |message: String| ConfigError::Invalid {
+            path: path.to_path_buf(),
+            message,
+        };
+        resolve(file, base, path).map_err(invalid)
+    }
+
+    /// The collections named, in config order, or all of them when `names` is empty.
+    ///
+    /// # Errors
+    /// A name that is not a collection id of this config.
+    pub fn select(&self, names: &[String]) -> Result<Vec<&CollectionSettings>, String> {
+        if let Some(bad) = names
+            .iter()
+            .find(|n| !self.collections.iter().any(|c| &c.id == *n))
+        {
+            let known: Vec<&str> = self.collections.iter().map(|c| c.id.as_str()).collect();
+            return Err(format!(
+                "no collection {bad:?} in {} (known: {})",
+                self.config_path.display(),
+                known.join(", ")
+            ));
+        }
+        Ok(self
+            .collections
+            .iter()
+            .filter(|c| names.is_empty() || names.contains(&c.id))
+            .collect())
+    }
+}
+
+fn resolve(file: FileConfig, base: &Path, path: &Path) -> Result<Settings, String> {
+    let lang = file.lang.as_deref().map(Lang::parse).transpose()?;
+    let ocr = resolve_ocr(file.ocr, base)?;
+    let mut collections = Vec::new();
+    for c in file.collection {
+        if collections
+            .iter()
+            .any(|k: &CollectionSettings| k.id == c.id)
+        {
+            return Err(format!("collection id {:?} appears twice", c.id));
+        }
+        collections.push(resolve_collection(c, base)?);
+    }
+    if collections.is_empty() {
+        return Err("no [[collection]] defined: add at least one".into());
+    }
+    Ok(Settings {
+        config_path: path.to_path_buf(),
+        archive: base.join(file.archive.path),
+        lang: lang.unwrap_or(Lang::Vi),
+        operator: file.operator,
+        centre: file.centre,
+        ocr,
+        collections,
+    })
+}
+
+fn resolve_ocr(ocr: OcrSection, base: &Path) -> Result<OcrSettings, String> {
+    let languages = ocr.languages.unwrap_or_else(|| vec!["vie".into()]);
+    if languages.is_empty() || languages.iter().any(|l| !valid_language(l)) {
+        return Err(format!(
+            "[ocr] languages must be Tesseract language codes like \"vie\", got {languages:?}"
+        ));
+    }
+    let min_confidence = ocr.min_confidence.unwrap_or(70.0);
+    if !(0.0..=100.0).contains(&min_confidence) {
+        return Err(format!(
+            "[ocr] min_confidence must be between 0 and 100, got {min_confidence}"
+        ));
+    }
+    Ok(OcrSettings {
+        languages,
+        min_confidence,
+        workers: ocr.workers.unwrap_or(0),
+        tessdata: ocr.tessdata.map(|p| base.join(p)),
+    })
+}
+
+fn valid_language(code: &str) -> bool {
+    !code.is_empty()
+        && code
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+}
+
+fn resolve_collection(c: CollectionSection, base: &Path) -> Result<CollectionSettings, String> {
+    let id_ok = !c.id.is_empty()
+        && c.id
+            .chars()
+            .all(|ch| ch.is_ascii_alphanumeric() || ch == '-' || ch == '_');
+    if !id_ok {
+        return Err(format!(
+            "collection id {:?} must be letters, digits, '-' or '_'",
+            c.id
+        ));
+    }
+    let target = match c.target {
+        Some(t) if t <= 0 => {
+            return Err(format!(
+                "collection {:?}: target must be a positive number of dossiers, got {t}",
+                c.id
+            ))
+        }
+        t => t.map(|t| t as u64),
+    };
+    let deadline = c
+        .deadline
+        .as_deref()
+        .map(|d| {
+            NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| {
+                format!(
+                    "collection {:?}: deadline {d:?} is not a date like \"2026-12-31\"",
+                    c.id
+                )
+            })
+        })
+        .transpose()?;
+    Ok(CollectionSettings {
+        name: c.name.unwrap_or_else(|| c.id.clone()),
+        source: base.join(c.source),
+        layout: c.layout.unwrap_or(Layout::Folder),
+        id: c.id,
+        target,
+        deadline,
+    })
+}
+
+/// The commented template `sohoa init` writes.
+pub const TEMPLATE: &str = include_str!("../pipeline.toml");
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Settings, ConfigError> {
+        Settings::parse(text, Path::new("/srv/scan/pipeline.toml"))
+    }
+
+    const MINIMAL: &str =
+        "[archive]\npath = \"arc\"\n[[collection]]\nid = \"cu-tru\"\nsource = \"in\"\n";
+
+    #[test]
+    fn relative_paths_resolve_against_the_config_folder() {
+        let s = parse(MINIMAL).unwrap();
+        assert_eq!(s.archive, Path::new("/srv/scan/arc"));
+        assert_eq!(s.collections[0].source, Path::new("/srv/scan/in"));
+        assert_eq!(s.collections[0].layout, Layout::Folder);
+        assert_eq!(s.ocr.languages, vec!["vie".to_string()]);
+        assert_eq!(s.lang, Lang::Vi);
+    }
+
+    #[test]
+    fn unknown_key_is_refused_with_its_line() {
+        let text = format!("{MINIMAL}colour = \"red\"\n");
+        let err = parse(&text).unwrap_err().to_string();
+        assert!(err.contains("pipeline.toml"), "{err}");
+        assert!(err.contains("colour"), "{err}");
+        assert!(err.contains("line 6"), "{err}");
+    }
+
+    #[test]
+    fn bad_values_are_named() {
+        let cases = [
+            ("target = 0\n", "target must be a positive"),
+            ("target = -5\n", "target must be a positive"),
+            ("deadline = \"31/12/2026\"\n", "is not a date"),
+            ("layout = \"pile\"\n", "unknown variant"),
+        ];
+        for (extra, expected) in cases {
+            let err = parse(&format!("{MINIMAL}{extra}")).unwrap_err().to_string();
+            assert!(err.contains(expected), "{extra}: {err}");
+        }
+    }
+
+    #[test]
+    fn the_shipped_template_parses() {
+        let s = parse(TEMPLATE).unwrap();
+        assert!(!s.collections.is_empty());
+    }
+}

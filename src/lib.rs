@@ -1,0 +1,18 @@
+//! sohoa: bulk digitisation of scanned dossiers into a checksummed, OCR'd, searchable archive.
+//!
+//! The library holds the domain; the `sohoa` binary parses arguments, draws progress and
+//! renders results. Components (walking, decoding, OCR, the object store, the catalog) do not
+//! import each other: only [`pipeline`] composes them.
+
+pub mod catalog;
+pub mod config;
+pub mod content;
+pub mod decode;
+pub mod export;
+pub mod lock;
+pub mod model;
+pub mod ocr;
+pub mod pipeline;
+pub mod progress;
+pub mod store;
+pub mod walk;

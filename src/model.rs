@@ -1,0 +1,131 @@
+//! The domain records that flow from the pipeline's workers to the catalog: one source file's
+//! outcome and, for each of its pages, what OCR found. Plain data with no behaviour beyond
+//! small helpers, so that the walker, the decoder, the OCR adapter and the catalog can share
+//! them without importing each other.
+
+use serde::{Deserialize, Serialize};
+
+use crate::content::ContentId;
+
+/// Horizontal and vertical resolution in dots per inch, as declared by the file.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Dpi {
+    pub x: f32,
+    pub y: f32,
+}
+
+impl Dpi {
+    /// The lower of the two axes: a fax page at 204×196 dpi is a 196 dpi page for the
+    /// "at least 200 dpi" rule.
+    pub fn min(&self) -> f32 {
+        self.x.min(self.y)
+    }
+}
+
+/// One recognised word with its box in page pixels (after orientation is applied).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Word {
+    pub text: String,
+    /// Tesseract's word confidence, 0–100.
+    pub confidence: f32,
+    pub left: u32,
+    pub top: u32,
+    pub width: u32,
+    pub height: u32,
+    /// Tesseract's block, paragraph and line numbers, so lines can be rebuilt.
+    pub block: u32,
+    pub paragraph: u32,
+    pub line: u32,
+}
+
+/// Why a page needs a person to look at it. Stored by its `code()`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PageFlag {
+    /// Mean word confidence below the configured `min_confidence`.
+    LowConfidence,
+    /// No ink, or ink but no recognised word.
+    Blank,
+    /// Declared resolution below 200 dpi.
+    LowDpi,
+    /// The file declares no resolution, so the 200 dpi rule cannot be checked.
+    DpiUnknown,
+}
+
+impl PageFlag {
+    pub const ALL: [PageFlag; 4] = [
+        PageFlag::LowConfidence,
+        PageFlag::Blank,
+        PageFlag::LowDpi,
+        PageFlag::DpiUnknown,
+    ];
+
+    /// Stable text code, as stored in the catalog and printed in JSON.
+    pub fn code(self) -> &'static str {
+        match self {
+            PageFlag::LowConfidence => "low-confidence",
+            PageFlag::Blank => "blank",
+            PageFlag::LowDpi => "low-dpi",
+            PageFlag::DpiUnknown => "dpi-unknown",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<PageFlag> {
+        PageFlag::ALL.into_iter().find(|f| f.code() == code)
+    }
+}
+
+/// What OCR made of one page of a file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PageRecord {
+    /// 0-based index of the page inside its file (always 0 for single-page formats).
+    pub index: u32,
+    pub width: u32,
+    pub height: u32,
+    pub dpi: Option<Dpi>,
+    pub text: String,
+    /// Mean word confidence, 0–100 (0 when no word was found).
+    pub confidence: f32,
+    pub words: Vec<Word>,
+    /// Wall time spent inside the OCR engine for this page.
+    pub engine_ms: u64,
+    pub flags: Vec<PageFlag>,
+}
+
+/// Why a file could not be archived or read. `kind` is a stable code for scripts
+/// (e.g. `not-an-image`, `too-large`, `truncated`, `corrupt`, `unreadable`); `message` is
+/// the sentence a person reads.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileFailure {
+    pub kind: String,
+    pub message: String,
+}
+
+/// The result of processing one source file.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FileOutcome {
+    Pages(Vec<PageRecord>),
+    Failed(FileFailure),
+}
+
+/// Where a source file sits: its collection, its dossier and its path relative to the
+/// collection's source folder (NFC, `/`-separated). Together with the version these are the
+/// natural key that lets archives from several machines be merged.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct FileKey {
+    pub collection: String,
+    pub dossier: String,
+    pub rel_path: String,
+}
+
+/// A source file as archived: identity, the stat data used to recognise it next time,
+/// its checksum (absent when the file could not even be read) and its outcome.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FileRecord {
+    pub key: FileKey,
+    pub size: u64,
+    /// Modification time in nanoseconds since the Unix epoch.
+    pub mtime_ns: i64,
+    pub content: Option<ContentId>,
+    pub outcome: FileOutcome,
+}

@@ -1,0 +1,217 @@
+//! The OCR adapter: the only module that speaks to Tesseract. Pixels go to the engine as they
+//! are (8-bit grey, no re-encoding); what comes back is the page text, the mean confidence and
+//! every word with its box and confidence (from Tesseract's TSV output).
+//!
+//! One [`TesseractEngine`] per worker thread: an engine is not shareable, and creating one
+//! loads the language models (a few hundred milliseconds), so workers keep theirs for the
+//! whole run. The process must run with `OMP_THREAD_LIMIT=1` (the binary sees to it): with
+//! OpenMP threads inside each engine, parallel workers oversubscribe the cores.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use tesseract::Tesseract;
+
+use crate::model::{Dpi, Word};
+
+/// Why a page could not be recognised, or an engine not created.
+#[derive(Debug, thiserror::Error)]
+pub enum OcrError {
+    #[error("cannot start the OCR engine for languages {languages:?}{}: {message}; is tesseract-ocr-{} installed?", .tessdata.as_ref().map(|p| format!(" in {}", p.display())).unwrap_or_default(), .languages.first().map(String::as_str).unwrap_or("vie"))]
+    Init {
+        languages: Vec<String>,
+        tessdata: Option<PathBuf>,
+        message: String,
+    },
+    #[error("OCR engine failed on this page: {0}")]
+    Recognise(String),
+}
+
+/// One page to recognise: 8-bit grey pixels, `width` bytes per row.
+#[derive(Debug, Clone, Copy)]
+pub struct OcrInput<'a> {
+    pub pixels: &'a [u8],
+    pub width: u32,
+    pub height: u32,
+    pub dpi: Option<Dpi>,
+}
+
+/// What the engine read on one page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Recognition {
+    pub text: String,
+    /// Mean word confidence 0–100; 0 when no word was found.
+    pub confidence: f32,
+    pub words: Vec<Word>,
+    pub engine_ms: u64,
+}
+
+/// Something that recognises pages. The real one is [`TesseractEngine`]; tests of the
+/// orchestration use a fake.
+pub trait Engine {
+    /// # Errors
+    /// The engine failed on this page.
+    fn recognise(&mut self, page: OcrInput<'_>) -> Result<Recognition, OcrError>;
+}
+
+/// Makes one engine per worker thread.
+pub trait EngineFactory: Sync {
+    type Engine: Engine;
+
+    /// # Errors
+    /// The engine cannot start (missing language model, bad tessdata folder).
+    fn create(&self) -> Result<Self::Engine, OcrError>;
+}
+
+/// Settings for Tesseract engines.
+#[derive(Debug, Clone)]
+pub struct TesseractFactory {
+    pub languages: Vec<String>,
+    pub tessdata: Option<PathBuf>,
+}
+
+impl EngineFactory for TesseractFactory {
+    type Engine = TesseractEngine;
+
+    fn create(&self) -> Result<TesseractEngine, OcrError> {
+        let init = |message: String| OcrError::Init {
+            languages: self.languages.clone(),
+            tessdata: self.tessdata.clone(),
+            message,
+        };
+        let datapath = self
+            .tessdata
+            .as_ref()
+            .map(|p| p.to_string_lossy().into_owned());
+        let api = Tesseract::new(datapath.as_deref(), Some(&self.languages.join("+")))
+            .map_err(|e| init(e.to_string()))?
+            // The engine's own diagnostics ("Estimating resolution…", "Empty page!!") would
+            // tear through the progress bars; what matters is recorded per page instead.
+            .set_variable("debug_file", "/dev/null")
+            .map_err(|e| init(e.to_string()))?;
+        Ok(TesseractEngine { api: Some(api) })
+    }
+}
+
+/// A Tesseract instance owned by one worker.
+pub struct TesseractEngine {
+    // The bindings consume the handle on every call and hand it back; `None` only after a
+    // failed call, which then makes this engine refuse further pages.
+    api: Option<Tesseract>,
+}
+
+/// Declared resolutions outside this range are not passed on: Tesseract estimates better
+/// than it reads a wrong value (a 2400 dpi declaration on a 500 px wide page garbles text).
+const TRUSTED_DPI: std::ops::RangeInclusive<f32> = 70.0..=1200.0;
+
+impl Engine for TesseractEngine {
+    fn recognise(&mut self, page: OcrInput<'_>) -> Result<Recognition, OcrError> {
+        let failed = |e: &dyn std::fmt::Display| OcrError::Recognise(e.to_string());
+        let api = self
+            .api
+            .take()
+            .ok_or_else(|| failed(&"engine unusable after an earlier failure"))?;
+        let start = Instant::now();
+        let width = i32::try_from(page.width).map_err(|e| failed(&e))?;
+        let height = i32::try_from(page.height).map_err(|e| failed(&e))?;
+        let mut api = api
+            .set_frame(page.pixels, width, height, 1, width)
+            .map_err(|e| failed(&e))?;
+        if let Some(dpi) = page.dpi.filter(|d| TRUSTED_DPI.contains(&d.min())) {
+            api = api.set_source_resolution(dpi.min().round() as i32);
+        }
+        let mut api = api.recognize().map_err(|e| failed(&e))?;
+        let tsv = api.get_tsv_text(0).map_err(|e| failed(&e))?;
+        self.api = Some(api);
+        let words = parse_tsv(&tsv);
+        let text = lines_text(&words);
+        Ok(Recognition {
+            text,
+            confidence: mean_confidence(&words),
+            words,
+            engine_ms: start.elapsed().as_millis() as u64,
+        })
+    }
+}
+
+/// Words of Tesseract's TSV output (level 5 rows with text).
+fn parse_tsv(tsv: &str) -> Vec<Word> {
+    tsv.lines().filter_map(parse_word_row).collect()
+}
+
+fn parse_word_row(row: &str) -> Option<Word> {
+    let cols: Vec<&str> = row.splitn(12, '\t').collect();
+    if cols.len() != 12 || cols[0] != "5" {
+        return None;
+    }
+    let text = cols[11].trim();
+    if text.is_empty() {
+        return None;
+    }
+    let num = |i: usize| cols[i].parse::<u32>().ok();
+    Some(Word {
+        text: text.to_string(),
+        confidence: cols[10].parse::<f32>().ok()?.max(0.0),
+        block: num(2)?,
+        paragraph: num(3)?,
+        line: num(4)?,
+        left: num(6)?,
+        top: num(7)?,
+        width: num(8)?,
+        height: num(9)?,
+    })
+}
+
+/// Rebuild the page text from its words: one line per text line, a blank line between
+/// paragraphs, as Tesseract's plain text output does.
+pub fn lines_text(words: &[Word]) -> String {
+    let mut text = String::new();
+    let mut last: Option<(u32, u32, u32)> = None;
+    for w in words {
+        let here = (w.block, w.paragraph, w.line);
+        match last {
+            None => {}
+            Some(prev) if prev == here => text.push(' '),
+            Some((b, p, _)) if (b, p) == (w.block, w.paragraph) => text.push('\n'),
+            Some(_) => text.push_str("\n\n"),
+        }
+        text.push_str(&w.text);
+        last = Some(here);
+    }
+    if !text.is_empty() {
+        text.push('\n');
+    }
+    text
+}
+
+/// Mean of word confidences, as Tesseract's `MeanTextConf` but over the words kept.
+fn mean_confidence(words: &[Word]) -> f32 {
+    if words.is_empty() {
+        return 0.0;
+    }
+    words.iter().map(|w| w.confidence).sum::<f32>() / words.len() as f32
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TSV: &str = "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext
+1\t1\t0\t0\t0\t0\t0\t0\t600\t200\t-1\t
+5\t1\t1\t1\t1\t1\t10\t20\t50\t12\t96.5\tHọ
+5\t1\t1\t1\t1\t2\t70\t20\t40\t12\t91\tvà
+5\t1\t1\t1\t2\t1\t10\t40\t90\t12\t88\ttên
+5\t1\t2\t1\t1\t1\t10\t90\t90\t12\t80\t001085012345
+";
+
+    #[test]
+    fn tsv_words_become_lines_and_paragraphs() {
+        let words = parse_tsv(TSV);
+        assert_eq!(words.len(), 4);
+        assert_eq!(words[0].left, 10);
+        assert_eq!(words[3].confidence, 80.0);
+        assert_eq!(lines_text(&words), "Họ và\ntên\n\n001085012345\n");
+        assert!((mean_confidence(&words) - 88.875).abs() < 1e-3);
+        assert_eq!(lines_text(&[]), "");
+    }
+}

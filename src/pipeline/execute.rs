@@ -1,0 +1,141 @@
+//! Executing a plan: a rayon pool of workers, each with its own OCR engine, pulls files from a
+//! shared queue; outcomes flow through a bounded channel to the catalog writer on this thread.
+//! Cancelling (Ctrl-C) stops workers from taking new files; what they finished is committed.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::mpsc::{sync_channel, SyncSender};
+use std::sync::Mutex;
+
+use crate::catalog::{BatchCounts, BatchId, Catalog};
+use crate::model::FileOutcome;
+use crate::ocr::EngineFactory;
+use crate::progress::Progress;
+
+use super::plan::{FileTask, RunPlan};
+use super::worker::{process, Outcome, WorkerContext};
+use super::writer::write_all;
+use super::RunError;
+
+/// Everything the workers share.
+pub struct Execution<'a, F: EngineFactory, P: Progress> {
+    pub factory: &'a F,
+    pub progress: &'a P,
+    pub cancel: &'a AtomicBool,
+    pub context: WorkerContext<'a>,
+    pub workers: usize,
+}
+
+/// Shared work queue and per-dossier countdowns.
+struct Queue<'p> {
+    tasks: Vec<&'p FileTask>,
+    next: AtomicUsize,
+    remaining: HashMap<(&'p str, &'p str), AtomicUsize>,
+    fatal: Mutex<Option<RunError>>,
+    stop: AtomicBool,
+}
+
+impl<'p> Queue<'p> {
+    fn new(plan: &'p RunPlan) -> Queue<'p> {
+        let tasks: Vec<&FileTask> = plan.collections.iter().flat_map(|c| &c.tasks).collect();
+        let mut remaining: HashMap<(&str, &str), AtomicUsize> = HashMap::new();
+        for t in &tasks {
+            let key = (t.key.collection.as_str(), t.key.dossier.as_str());
+            remaining
+                .entry(key)
+                .or_default()
+                .fetch_add(1, Ordering::Relaxed);
+        }
+        Queue {
+            tasks,
+            next: AtomicUsize::new(0),
+            remaining,
+            fatal: Mutex::new(None),
+            stop: AtomicBool::new(false),
+        }
+    }
+
+    fn fail(&self, err: RunError) {
+        self.stop.store(true, Ordering::SeqCst);
+        if let Ok(mut slot) = self.fatal.lock() {
+            slot.get_or_insert(err);
+        }
+    }
+}
+
+impl<F: EngineFactory, P: Progress> Execution<'_, F, P> {
+    /// Process every task of the plan and record the outcomes in `catalog`.
+    ///
+    /// # Errors
+    /// The object store or the catalog failed, or an engine could not start.
+    pub fn run(
+        &self,
+        plan: &RunPlan,
+        catalog: &mut Catalog,
+        batch: BatchId,
+    ) -> Result<BatchCounts, RunError> {
+        let queue = Queue::new(plan);
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(self.workers)
+            .thread_name(|i| format!("sohoa-ocr-{i}"))
+            .build()
+            .map_err(|e| RunError::Threads(e.to_string()))?;
+        let (tx, rx) = sync_channel::<Outcome>(self.workers * 4);
+        let counts = std::thread::scope(|scope| {
+            scope.spawn(|| {
+                pool.broadcast(|_| self.work(&queue, tx.clone()));
+                drop(tx);
+            });
+            write_all(catalog, batch, rx)
+        });
+        if let Some(err) = queue.fatal.into_inner().ok().flatten() {
+            return Err(err);
+        }
+        Ok(counts?)
+    }
+
+    fn work(&self, queue: &Queue<'_>, tx: SyncSender<Outcome>) {
+        let mut engine = match self.factory.create() {
+            Ok(engine) => engine,
+            Err(e) => return queue.fail(RunError::Engine(e)),
+        };
+        loop {
+            if self.cancel.load(Ordering::SeqCst) || queue.stop.load(Ordering::SeqCst) {
+                return;
+            }
+            let Some(task) = queue.tasks.get(queue.next.fetch_add(1, Ordering::SeqCst)) else {
+                return;
+            };
+            let outcome = match process(task, &mut engine, &self.context) {
+                Ok(outcome) => outcome,
+                Err(e) => return queue.fail(RunError::Store(e)),
+            };
+            self.report(queue, task, &outcome);
+            if tx.send(outcome).is_err() {
+                // The writer stopped on a catalog error, which it returns itself.
+                queue.stop.store(true, Ordering::SeqCst);
+                return;
+            }
+        }
+    }
+
+    fn report(&self, queue: &Queue<'_>, task: &FileTask, outcome: &Outcome) {
+        let (pages, failed) = match outcome {
+            Outcome::Record { record, .. } => match &record.outcome {
+                FileOutcome::Pages(p) => (p.len() as u32, false),
+                FileOutcome::Failed(_) => (0, true),
+            },
+            Outcome::Unchanged { .. } => (0, false),
+        };
+        let key = &task.key;
+        self.progress
+            .file_done(&key.collection, task.source.size, pages, failed);
+        let left = queue
+            .remaining
+            .get(&(key.collection.as_str(), key.dossier.as_str()))
+            .map(|n| n.fetch_sub(1, Ordering::SeqCst));
+        if left == Some(1) {
+            self.progress.dossier_done(&key.collection);
+        }
+    }
+}

@@ -1,0 +1,258 @@
+//! `sohoa run`: the one place that composes the walker, the object store, the decoder, the OCR
+//! engines and the catalog. A run locks the archive, plans (what is new, changed or already
+//! archived), records the batch, executes the plan in parallel and summarises where every
+//! collection stands. Safe to interrupt at any point: see [`crate::store`] and the writer.
+
+mod execute;
+pub mod plan;
+pub mod summary;
+mod worker;
+mod writer;
+
+use std::path::PathBuf;
+use std::sync::atomic::AtomicBool;
+use std::time::Instant;
+
+use chrono::{SecondsFormat, Utc};
+
+use crate::catalog::{
+    BatchCounts, BatchEnd, BatchStatus, Catalog, CatalogError, CollectionInfo, DossierPlan,
+    NewBatch,
+};
+use crate::config::{CollectionSettings, Settings};
+use crate::decode::DecodeLimits;
+use crate::lock::{ArchiveLock, LockError};
+use crate::ocr::{EngineFactory, OcrError};
+use crate::progress::Progress;
+use crate::store::{ObjectStore, StoreError};
+
+pub use plan::{Action, RunPlan};
+pub use summary::RunSummary;
+
+use execute::Execution;
+use worker::WorkerContext;
+
+/// Name of the catalog file inside the archive folder.
+pub const CATALOG_FILE: &str = "catalog.sqlite";
+
+/// Why a run could not go on. Problems with single files are not errors: they are recorded.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error(transparent)]
+    Locked(#[from] LockError),
+    #[error("cannot create archive folder {path}: {source}")]
+    Archive {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Catalog(#[from] CatalogError),
+    #[error(transparent)]
+    Plan(#[from] plan::PlanError),
+    #[error(transparent)]
+    Engine(#[from] OcrError),
+    #[error("cannot start worker threads: {0}")]
+    Threads(String),
+}
+
+/// Who runs the batch and how.
+#[derive(Debug, Clone, Default)]
+pub struct RunOptions {
+    /// Collection ids to process; empty means all.
+    pub collections: Vec<String>,
+    pub operator: Option<String>,
+    pub centre: Option<String>,
+    /// Worker threads (each with one engine); 0 means one per core.
+    pub workers: usize,
+}
+
+/// Run the pipeline over the selected collections.
+///
+/// # Errors
+/// The archive is locked or unusable, a source folder is missing, or no engine can start.
+pub fn run<F: EngineFactory, P: Progress>(
+    settings: &Settings,
+    collections: &[&CollectionSettings],
+    options: &RunOptions,
+    factory: &F,
+    progress: &P,
+    cancel: &AtomicBool,
+) -> Result<RunSummary, RunError> {
+    let started = Instant::now();
+    let started_at = now();
+    let archive = &settings.archive;
+    std::fs::create_dir_all(archive).map_err(|source| RunError::Archive {
+        path: archive.clone(),
+        source,
+    })?;
+    let host = host_name();
+    let holder = format!("pid {} on {host}, started {started_at}", std::process::id());
+    let _lock = ArchiveLock::acquire(archive, &holder)?;
+    let store = ObjectStore::open(archive)?;
+    store.clean_temporary()?;
+    let mut catalog = Catalog::create_or_open(&archive.join(CATALOG_FILE))?;
+    // Fail on a missing language model before planning, not in every worker.
+    drop(factory.create()?);
+    for c in collections {
+        catalog.upsert_collection(&CollectionInfo {
+            id: c.id.clone(),
+            name: c.name.clone(),
+            target: c.target,
+        })?;
+    }
+    let plan = plan::plan(&catalog, collections)?;
+    let workers = resolve_workers(options.workers);
+    catalog.close_abandoned_batches()?;
+    let uuid = uuid::Uuid::now_v7().to_string();
+    let batch = catalog.begin_batch(&NewBatch {
+        uuid: uuid.clone(),
+        operator: options.operator.clone(),
+        centre: options.centre.clone(),
+        host,
+        started_at: Utc::now(),
+        version: env!("CARGO_PKG_VERSION").to_string(),
+        collections: collections.iter().map(|c| c.id.clone()).collect(),
+    })?;
+    catalog.register_dossiers(batch, &dossier_plans(&plan))?;
+    progress.start(&plan.totals());
+    let execution = Execution {
+        factory,
+        progress,
+        cancel,
+        context: WorkerContext {
+            store: &store,
+            limits: DecodeLimits::default(),
+            min_confidence: settings.ocr.min_confidence,
+        },
+        workers,
+    };
+    let result = execution.run(&plan, &mut catalog, batch);
+    progress.finish();
+    let mut counts = result?;
+    counts.files_unchanged += plan.collections.iter().map(|c| c.unchanged).sum::<u64>();
+    let interrupted = cancel.load(std::sync::atomic::Ordering::SeqCst);
+    let status = if interrupted {
+        BatchStatus::Interrupted
+    } else {
+        BatchStatus::Finished
+    };
+    catalog.finish_batch(
+        batch,
+        &BatchEnd {
+            finished_at: Utc::now(),
+            status,
+            counts: counts.clone(),
+        },
+    )?;
+    let meta = BatchMeta {
+        uuid,
+        started_at,
+        wall_seconds: started.elapsed().as_secs_f64(),
+        interrupted,
+        workers,
+    };
+    summarise(&catalog, collections, &plan, &counts, meta)
+}
+
+struct BatchMeta {
+    uuid: String,
+    started_at: String,
+    wall_seconds: f64,
+    interrupted: bool,
+    workers: usize,
+}
+
+fn summarise(
+    catalog: &Catalog,
+    collections: &[&CollectionSettings],
+    plan: &RunPlan,
+    counts: &BatchCounts,
+    meta: BatchMeta,
+) -> Result<RunSummary, RunError> {
+    let mut summaries = Vec::new();
+    let mut problems = Vec::new();
+    for (c, cp) in collections.iter().zip(&plan.collections) {
+        let status = catalog.collection_status(&c.id)?;
+        summaries.push(summary::CollectionSummary::new(
+            c,
+            cp.dossiers.len() as u64,
+            status,
+        ));
+        problems.extend(cp.problems.iter().map(|p| summary::Problem {
+            collection: c.id.clone(),
+            path: p.path.display().to_string(),
+            message: p.message.clone(),
+        }));
+    }
+    let minutes = meta.wall_seconds / 60.0;
+    Ok(RunSummary {
+        batch: meta.uuid,
+        started_at: meta.started_at,
+        finished_at: now(),
+        wall_seconds: meta.wall_seconds,
+        interrupted: meta.interrupted,
+        workers: meta.workers,
+        files: summary::FileCounts::from_batch(counts),
+        pages: counts.pages,
+        pages_flagged: counts.pages_flagged,
+        pages_per_minute: if minutes > 0.0 {
+            counts.pages as f64 / minutes
+        } else {
+            0.0
+        },
+        collections: summaries,
+        problems,
+    })
+}
+
+fn dossier_plans(plan: &RunPlan) -> Vec<DossierPlan> {
+    plan.collections
+        .iter()
+        .flat_map(|c| {
+            c.dossiers.iter().map(|d| DossierPlan {
+                collection: c.id.clone(),
+                code: d.code.clone(),
+                expected_files: d.files.len() as u32,
+            })
+        })
+        .collect()
+}
+
+/// Plan without executing (`--dry-run`): nothing is written, not even the catalog.
+///
+/// # Errors
+/// A source folder is missing or the catalog cannot be read.
+pub fn plan_only(
+    settings: &Settings,
+    collections: &[&CollectionSettings],
+) -> Result<RunPlan, RunError> {
+    let path = settings.archive.join(CATALOG_FILE);
+    if !path.exists() {
+        let catalog = Catalog::create_or_open(std::path::Path::new(":memory:"))?;
+        return Ok(plan::plan(&catalog, collections)?);
+    }
+    let catalog = Catalog::open_existing(&path)?;
+    Ok(plan::plan(&catalog, collections)?)
+}
+
+fn resolve_workers(requested: usize) -> usize {
+    if requested > 0 {
+        return requested;
+    }
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+fn now() -> String {
+    Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+fn host_name() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .map(|h| h.trim().to_string())
+        .ok()
+        .filter(|h| !h.is_empty())
+        .or_else(|| std::env::var("HOSTNAME").ok())
+        .unwrap_or_else(|| "unknown-host".into())
+}

@@ -1,0 +1,120 @@
+//! The result of a run, as data: what this batch did, and where each collection now stands
+//! against its target. The binary renders it for people (Vietnamese or English) or as JSON;
+//! field names here are the JSON schema, so rename nothing.
+
+use serde::Serialize;
+
+use crate::catalog::{BatchCounts, CollectionStatus};
+use crate::config::CollectionSettings;
+
+/// Everything `sohoa run` reports at the end.
+#[derive(Debug, Clone, Serialize)]
+pub struct RunSummary {
+    /// Globally unique id of the batch.
+    pub batch: String,
+    pub started_at: String,
+    pub finished_at: String,
+    pub wall_seconds: f64,
+    /// Stopped by Ctrl-C before all files were processed.
+    pub interrupted: bool,
+    pub workers: usize,
+    pub files: FileCounts,
+    pub pages: u64,
+    pub pages_flagged: u64,
+    pub pages_per_minute: f64,
+    pub collections: Vec<CollectionSummary>,
+    /// Things in the sources that could not be looked at (unreadable folders…).
+    pub problems: Vec<Problem>,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct FileCounts {
+    pub new: u64,
+    pub changed: u64,
+    pub unchanged: u64,
+    pub failed: u64,
+}
+
+/// Where one collection stands after the run (the whole archive, not only this batch).
+#[derive(Debug, Clone, Serialize)]
+pub struct CollectionSummary {
+    pub id: String,
+    pub name: String,
+    pub target: Option<u64>,
+    /// Dossiers found in the source by this run's walk.
+    pub dossiers_found: u64,
+    pub digitised: u64,
+    pub done: u64,
+    pub needs_review: u64,
+    pub failed: u64,
+    pub in_progress: u64,
+    pub pages: u64,
+    pub pages_flagged: u64,
+    pub failures: Vec<Failure>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Failure {
+    pub dossier: String,
+    pub file: String,
+    pub kind: String,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Problem {
+    pub collection: String,
+    pub path: String,
+    pub message: String,
+}
+
+impl RunSummary {
+    /// True when something needs attention: a failed dossier or an unreadable part of a source.
+    pub fn has_problems(&self) -> bool {
+        !self.problems.is_empty() || self.collections.iter().any(|c| c.failed > 0)
+    }
+}
+
+impl FileCounts {
+    pub fn from_batch(counts: &BatchCounts) -> FileCounts {
+        FileCounts {
+            new: counts.files_new,
+            changed: counts.files_changed,
+            unchanged: counts.files_unchanged,
+            failed: counts.files_failed,
+        }
+    }
+}
+
+impl CollectionSummary {
+    pub fn new(
+        settings: &CollectionSettings,
+        dossiers_found: u64,
+        status: CollectionStatus,
+    ) -> CollectionSummary {
+        let failures = status
+            .failures
+            .into_iter()
+            .map(|f| Failure {
+                dossier: f.dossier,
+                file: f.rel_path,
+                kind: f.kind,
+                message: f.message,
+            })
+            .collect();
+        CollectionSummary {
+            id: settings.id.clone(),
+            name: settings.name.clone(),
+            target: settings.target,
+            dossiers_found,
+            digitised: status.digitised,
+            done: status.done,
+            needs_review: status.needs_review,
+            failed: status.failed,
+            in_progress: status.in_progress,
+            pages: status.pages,
+            pages_flagged: status.pages_flagged,
+            failures,
+        }
+    }
+}

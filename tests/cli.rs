@@ -1,0 +1,121 @@
+//! The command-line contract that scripts rely on: configuration errors exit 2 with a message
+//! naming the file, a locked archive exits 3, `init` writes a template that runs.
+
+mod common;
+
+use std::time::Duration;
+
+use common::{describe, Collection, Workplace};
+
+const LIMIT: Duration = Duration::from_secs(60);
+
+fn empty_workplace() -> (tempfile::TempDir, Workplace) {
+    let scans = tempfile::tempdir().unwrap();
+    let place = Workplace::new(&[Collection {
+        id: "cu-tru",
+        source: scans.path(),
+        layout: "folder",
+        target: 3,
+    }]);
+    (scans, place)
+}
+
+#[test]
+fn without_a_config_it_exits_2_and_says_how_to_write_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_sohoa"))
+        .current_dir(dir.path())
+        .arg("run")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", describe(&out));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("pipeline.toml") && err.contains("sohoa init"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_config_error_names_the_file_and_line() {
+    let (_scans, place) = empty_workplace();
+    let config = place.path().join("pipeline.toml");
+    let mut text = std::fs::read_to_string(&config).unwrap();
+    text.push_str("targte = 5\n");
+    std::fs::write(&config, text).unwrap();
+    let out = place.run(&["run"], LIMIT);
+    assert_eq!(out.status.code(), Some(2), "{}", describe(&out));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("pipeline.toml") && err.contains("targte") && err.contains("line"),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_unknown_collection_is_a_usage_error() {
+    let (_scans, place) = empty_workplace();
+    let out = place.run(&["run", "khong-co"], LIMIT);
+    assert_eq!(out.status.code(), Some(2), "{}", describe(&out));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("khong-co"));
+}
+
+#[test]
+fn a_second_run_on_a_locked_archive_exits_3() {
+    let (_scans, place) = empty_workplace();
+    std::fs::create_dir_all(place.archive()).unwrap();
+    let _held = sohoa::lock::ArchiveLock::acquire(&place.archive(), "pid 4242 on tram-1").unwrap();
+    let out = place.run(&["run"], LIMIT);
+    assert_eq!(out.status.code(), Some(3), "{}", describe(&out));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("in use") && err.contains("pid 4242 on tram-1"),
+        "{err}"
+    );
+}
+
+#[test]
+fn init_writes_a_template_and_refuses_to_overwrite() {
+    let dir = tempfile::tempdir().unwrap();
+    let init = || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_sohoa"))
+            .current_dir(dir.path())
+            .arg("init")
+            .output()
+            .unwrap()
+    };
+    let out = init();
+    assert_eq!(out.status.code(), Some(0), "{}", describe(&out));
+    let written = std::fs::read_to_string(dir.path().join("pipeline.toml")).unwrap();
+    assert!(written.contains("[[collection]]"));
+    let again = init();
+    assert_eq!(again.status.code(), Some(2), "{}", describe(&again));
+}
+
+#[test]
+fn every_example_config_parses() {
+    let repo = common::repo();
+    let mut configs = vec![repo.join("pipeline.toml")];
+    if let Ok(entries) = std::fs::read_dir(repo.join("examples")) {
+        configs.extend(
+            entries
+                .map(|e| e.unwrap().path())
+                .filter(|p| p.extension().is_some_and(|e| e == "toml")),
+        );
+    }
+    for path in configs {
+        let settings = sohoa::config::Settings::load(&path)
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        assert!(!settings.collections.is_empty(), "{}", path.display());
+    }
+}
+
+#[test]
+fn an_empty_source_runs_clean_with_nothing_digitised() {
+    let (_scans, place) = empty_workplace();
+    let out = place.run(&["run", "--json", "--quiet"], LIMIT);
+    assert_eq!(out.status.code(), Some(0), "{}", describe(&out));
+    let summary = common::json(&out);
+    assert_eq!(summary["collections"][0]["digitised"], 0);
+    assert_eq!(summary["collections"][0]["target"], 3);
+}

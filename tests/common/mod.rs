@@ -1,0 +1,177 @@
+//! Test harness: a temporary workplace with a `pipeline.toml`, the real `sohoa` binary run in
+//! it with a time limit (so a hang fails the test instead of stalling it), and read-only views
+//! of the catalog and object store for assertions. Each test reads like a specification.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use rusqlite::Connection;
+use tempfile::TempDir;
+
+/// Repository root.
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The bundled fixtures.
+pub fn fixtures() -> PathBuf {
+    repo().join("fixtures")
+}
+
+/// The shared corpus of real scans.
+pub fn real_corpus() -> PathBuf {
+    repo().join("../shared/corpus/real")
+}
+
+/// One collection of a test config.
+pub struct Collection<'a> {
+    pub id: &'a str,
+    pub source: &'a Path,
+    pub layout: &'a str,
+    pub target: u64,
+}
+
+/// A temporary folder holding a config and an archive.
+pub struct Workplace {
+    pub dir: TempDir,
+}
+
+impl Workplace {
+    pub fn new(collections: &[Collection<'_>]) -> Workplace {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut toml = String::from("lang = \"en\"\n[archive]\npath = \"archive\"\n[ocr]\nlanguages = [\"vie\"]\nworkers = 2\n");
+        for c in collections {
+            toml.push_str(&format!(
+                "[[collection]]\nid = \"{}\"\nsource = \"{}\"\nlayout = \"{}\"\ntarget = {}\n",
+                c.id,
+                c.source.display(),
+                c.layout,
+                c.target
+            ));
+        }
+        std::fs::write(dir.path().join("pipeline.toml"), toml).expect("write config");
+        Workplace { dir }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn archive(&self) -> PathBuf {
+        self.path().join("archive")
+    }
+
+    /// A `sohoa` command run inside the workplace.
+    pub fn command(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_sohoa"));
+        cmd.current_dir(self.path()).args(args);
+        cmd
+    }
+
+    /// Run `sohoa` with the given arguments; fails the test after `limit`.
+    pub fn run(&self, args: &[&str], limit: Duration) -> Output {
+        let child = self
+            .command(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn sohoa");
+        wait_with_limit(child, limit)
+    }
+
+    /// Open the catalog for assertions.
+    pub fn catalog(&self) -> Connection {
+        Connection::open(self.archive().join("catalog.sqlite")).expect("open catalog")
+    }
+
+    /// Every file under the archive's `tmp/`.
+    pub fn leftover_temporaries(&self) -> Vec<PathBuf> {
+        let tmp = self.archive().join("tmp");
+        match std::fs::read_dir(tmp) {
+            Ok(entries) => entries.map(|e| e.expect("entry").path()).collect(),
+            Err(_) => Vec::new(),
+        }
+    }
+}
+
+/// Wait for a child, killing it and failing if it outlives `limit`.
+pub fn wait_with_limit(mut child: Child, limit: Duration) -> Output {
+    let start = Instant::now();
+    loop {
+        if child.try_wait().expect("wait").is_some() {
+            return child.wait_with_output().expect("output");
+        }
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            let out = child.wait_with_output().expect("output");
+            panic!(
+                "sohoa did not finish within {limit:?}\nstderr:\n{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// Exit code, stdout and stderr as text, for messages.
+pub fn describe(out: &Output) -> String {
+    format!(
+        "exit {:?}\nstdout:\n{}\nstderr:\n{}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+/// Parse `--json` output.
+pub fn json(out: &Output) -> serde_json::Value {
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("bad JSON ({e}): {}", describe(out)))
+}
+
+/// Copy a folder tree (files only).
+pub fn copy_tree(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.expect("walk");
+        let rel = entry.path().strip_prefix(from).expect("prefix");
+        let dest = to.join(rel);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&dest).expect("mkdir");
+        } else {
+            std::fs::copy(entry.path(), &dest).expect("copy");
+        }
+    }
+}
+
+/// The archive's content as comparable rows: for every current file, its key, checksum,
+/// outcome and the text of each page, sorted.
+pub fn snapshot(catalog: &Connection) -> Vec<String> {
+    let mut stmt = catalog
+        .prepare(
+            "SELECT d.collection, d.code, f.rel_path, f.version, COALESCE(f.sha256, ''),
+                    COALESCE(f.failure_kind, ''), COALESCE(p.page_index, -1), COALESCE(p.text, '')
+             FROM file f JOIN dossier d ON d.id = f.dossier_id
+             LEFT JOIN page p ON p.file_id = f.id",
+        )
+        .expect("snapshot query");
+    let rows = stmt
+        .query_map([], |r| {
+            Ok(format!(
+                "{}|{}|{}|v{}|{}|{}|{}|{}",
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, i64>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, String>(5)?,
+                r.get::<_, i64>(6)?,
+                r.get::<_, String>(7)?
+            ))
+        })
+        .expect("rows");
+    let mut out: Vec<String> = rows.map(|r| r.expect("row")).collect();
+    out.sort();
+    out
+}
