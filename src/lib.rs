@@ -4,6 +4,7 @@
 //! renders results. Components (walking, decoding, OCR, the object store, the catalog) do not
 //! import each other: only [`pipeline`] composes them.
 
+pub mod blank;
 pub mod catalog;
 pub mod config;
 pub mod content;

@@ -10,7 +10,7 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
-use tesseract::Tesseract;
+use tesseract::{PageSegMode, Tesseract};
 
 use crate::model::{Dpi, Word};
 
@@ -44,6 +44,18 @@ pub struct Recognition {
     pub confidence: f32,
     pub words: Vec<Word>,
     pub engine_ms: u64,
+}
+
+impl Recognition {
+    /// The result for a page not worth recognising (blank).
+    pub fn nothing() -> Recognition {
+        Recognition {
+            text: String::new(),
+            confidence: 0.0,
+            words: Vec::new(),
+            engine_ms: 0,
+        }
+    }
 }
 
 /// Something that recognises pages. The real one is [`TesseractEngine`]; tests of the
@@ -83,12 +95,16 @@ impl EngineFactory for TesseractFactory {
             .tessdata
             .as_ref()
             .map(|p| p.to_string_lossy().into_owned());
-        let api = Tesseract::new(datapath.as_deref(), Some(&self.languages.join("+")))
+        let mut api = Tesseract::new(datapath.as_deref(), Some(&self.languages.join("+")))
             .map_err(|e| init(e.to_string()))?
             // The engine's own diagnostics ("Estimating resolution…", "Empty page!!") would
             // tear through the progress bars; what matters is recorded per page instead.
             .set_variable("debug_file", "/dev/null")
             .map_err(|e| init(e.to_string()))?;
+        // The library's default is one uniform block of text (mode 6), not the automatic
+        // layout analysis the `tesseract` command uses (mode 3); forms and letters with
+        // headers, columns and signatures need the latter.
+        api.set_page_seg_mode(PageSegMode::PsmAuto);
         Ok(TesseractEngine { api: Some(api) })
     }
 }
@@ -121,10 +137,12 @@ impl Engine for TesseractEngine {
             api = api.set_source_resolution(dpi.min().round() as i32);
         }
         let mut api = api.recognize().map_err(|e| failed(&e))?;
+        // The text is the engine's own rendering (as the `tesseract` command prints it); the
+        // TSV adds the boxes and confidences of the words.
+        let text = api.get_text().map_err(|e| failed(&e))?;
         let tsv = api.get_tsv_text(0).map_err(|e| failed(&e))?;
         self.api = Some(api);
         let words = parse_tsv(&tsv);
-        let text = lines_text(&words);
         Ok(Recognition {
             text,
             confidence: mean_confidence(&words),
@@ -162,28 +180,6 @@ fn parse_word_row(row: &str) -> Option<Word> {
     })
 }
 
-/// Rebuild the page text from its words: one line per text line, a blank line between
-/// paragraphs, as Tesseract's plain text output does.
-pub fn lines_text(words: &[Word]) -> String {
-    let mut text = String::new();
-    let mut last: Option<(u32, u32, u32)> = None;
-    for w in words {
-        let here = (w.block, w.paragraph, w.line);
-        match last {
-            None => {}
-            Some(prev) if prev == here => text.push(' '),
-            Some((b, p, _)) if (b, p) == (w.block, w.paragraph) => text.push('\n'),
-            Some(_) => text.push_str("\n\n"),
-        }
-        text.push_str(&w.text);
-        last = Some(here);
-    }
-    if !text.is_empty() {
-        text.push('\n');
-    }
-    text
-}
-
 /// Mean of word confidences, as Tesseract's `MeanTextConf` but over the words kept.
 fn mean_confidence(words: &[Word]) -> f32 {
     if words.is_empty() {
@@ -205,13 +201,16 @@ mod tests {
 ";
 
     #[test]
-    fn tsv_words_become_lines_and_paragraphs() {
+    fn tsv_rows_become_words_with_boxes_and_confidences() {
         let words = parse_tsv(TSV);
         assert_eq!(words.len(), 4);
         assert_eq!(words[0].left, 10);
         assert_eq!(words[3].confidence, 80.0);
-        assert_eq!(lines_text(&words), "Họ và\ntên\n\n001085012345\n");
+        assert_eq!(
+            (words[2].block, words[2].paragraph, words[2].line),
+            (1, 1, 2)
+        );
         assert!((mean_confidence(&words) - 88.875).abs() < 1e-3);
-        assert_eq!(lines_text(&[]), "");
+        assert_eq!(mean_confidence(&[]), 0.0);
     }
 }

@@ -9,7 +9,7 @@ use std::path::Path;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use common::{describe, real_corpus, snapshot, wait_with_limit, Collection, Workplace};
+use common::{describe, real_corpus, snapshot, Collection, Workplace};
 
 const LIMIT: Duration = Duration::from_secs(300);
 

@@ -170,7 +170,7 @@ fn stored_originals_are_byte_identical_to_the_sources() {
     let a = archived();
     let catalog = a.place.catalog();
     let mut stmt = catalog
-        .prepare("SELECT d.collection, f.rel_path, f.sha256 FROM file f JOIN dossier d ON d.id = f.dossier_id")
+        .prepare("SELECT c.code, f.rel_path, f.sha256 FROM file f JOIN dossier d ON d.id = f.dossier_id JOIN collection c ON c.id = d.collection_id")
         .unwrap();
     let rows: Vec<(String, String, String)> = stmt
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
@@ -219,7 +219,7 @@ fn flagged_pages_are_the_ones_the_manifest_expects() {
         let flags: String = catalog
             .query_row(
                 "SELECT p.flags FROM page p JOIN file f ON f.id = p.file_id JOIN dossier d ON d.id = f.dossier_id
-                 WHERE d.collection = ?1 AND f.rel_path = ?2 AND p.page_index = ?3",
+                 JOIN collection c ON c.id = d.collection_id WHERE c.code = ?1 AND f.rel_path = ?2 AND p.page_index = ?3",
                 (f[c_coll], f[c_file], f[c_page].parse::<i64>().unwrap() - 1),
                 |r| r.get(0),
             )

@@ -19,7 +19,8 @@ EXPECTED = [
      "image data for the first rows only: refuse on the declared size, before decoding"),
     ("bomb.tif", "too-large", "complete, valid 60000 x 60000 px bilevel CCITT G4 TIFF of "
      "7.5 KB (all white): 3.6 Gpx, refuse before decoding"),
-    ("bad-ifd.tif", "corrupt", "real TIFF whose first-IFD offset points past the end of the file"),
+    ("bad-ifd.tif", "truncated", "real TIFF whose first-IFD offset points past the end of the file, as a file cut short looks"),
+    ("bad-entries.tif", "corrupt", "real TIFF whose first IFD sits 4 bytes before the end and declares more entries than fit"),
     ("bad-crc.png", "corrupt", "real PNG with a wrong CRC on its IHDR chunk"),
 ]
 
@@ -120,6 +121,12 @@ def bad_ifd_tif(image):
     return tif[:4] + struct.pack("<I", len(tif) + 4096) + tif[8:]
 
 
+def bad_entries_tif(image):
+    tif = save.scrub_tiff_bytes(encoded(image, "TIFF", compression="tiff_lzw"))
+    tail = len(tif) - 4
+    return tif[:4] + struct.pack("<I", tail) + tif[8:tail] + struct.pack("<HH", 9, 0)
+
+
 def write_bad(out):
     out.mkdir(parents=True, exist_ok=True)
     page = sample_page()
@@ -135,6 +142,7 @@ def write_bad(out):
         "bomb.tif": tiff_bilevel_g4(60_000, 60_000),
         "bad-ifd.tif": bad_ifd_tif(page),
         "bad-crc.png": bad_crc_png(png),
+        "bad-entries.tif": bad_entries_tif(page),
     }
     for name, data in files.items():
         (out / name).write_bytes(data)

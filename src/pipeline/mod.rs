@@ -143,7 +143,7 @@ pub fn run<F: EngineFactory, P: Progress>(
         &BatchEnd {
             finished_at: Utc::now(),
             status,
-            counts: counts.clone(),
+            counts,
         },
     )?;
     let meta = BatchMeta {

@@ -3,6 +3,7 @@
 //! itself becomes a recorded failure; only a failure of the archive (the object store) is
 //! returned as an error, because then no further file can be archived either.
 
+use crate::blank;
 use crate::config::MIN_DPI;
 use crate::content::ContentId;
 use crate::decode::{self, DecodeLimits, PageImage};
@@ -102,6 +103,16 @@ fn recognise_file(bytes: &[u8], engine: &mut impl Engine, ctx: &WorkerContext<'_
     let mut ocr_error: Option<(u32, OcrError)> = None;
     let decoded = decode::for_each_page(bytes, &ctx.limits, |page: PageImage| {
         if ocr_error.is_some() {
+            return;
+        }
+        // A blank back side is not worth the engine's time, and noise read as text would be
+        // worse than no text.
+        if blank::analyse(&page.pixels, page.width, page.height).is_blank() {
+            pages.push(page_record(
+                &page,
+                Recognition::nothing(),
+                ctx.min_confidence,
+            ));
             return;
         }
         match engine.recognise(input(&page)) {

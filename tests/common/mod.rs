@@ -150,9 +150,9 @@ pub fn copy_tree(from: &Path, to: &Path) {
 pub fn snapshot(catalog: &Connection) -> Vec<String> {
     let mut stmt = catalog
         .prepare(
-            "SELECT d.collection, d.code, f.rel_path, f.version, COALESCE(f.sha256, ''),
+            "SELECT c.code, d.code, f.rel_path, f.version, COALESCE(f.sha256, ''),
                     COALESCE(f.failure_kind, ''), COALESCE(p.page_index, -1), COALESCE(p.text, '')
-             FROM file f JOIN dossier d ON d.id = f.dossier_id
+             FROM file f JOIN dossier d ON d.id = f.dossier_id JOIN collection c ON c.id = d.collection_id
              LEFT JOIN page p ON p.file_id = f.id",
         )
         .expect("snapshot query");
