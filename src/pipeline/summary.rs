@@ -69,9 +69,12 @@ pub struct Problem {
 }
 
 impl RunSummary {
-    /// True when something needs attention: a failed dossier or an unreadable part of a source.
+    /// True when something needs attention: a failed dossier, an unreadable part of a source,
+    /// or work left undone by an interruption.
     pub fn has_problems(&self) -> bool {
-        !self.problems.is_empty() || self.collections.iter().any(|c| c.failed > 0)
+        self.interrupted
+            || !self.problems.is_empty()
+            || self.collections.iter().any(|c| c.failed > 0)
     }
 }
 
