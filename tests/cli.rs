@@ -119,3 +119,26 @@ fn an_empty_source_runs_clean_with_nothing_digitised() {
     assert_eq!(summary["collections"][0]["digitised"], 0);
     assert_eq!(summary["collections"][0]["target"], 3);
 }
+
+#[test]
+fn a_missing_language_model_is_a_configuration_error() {
+    let (scans, place) = empty_workplace();
+    std::fs::create_dir(scans.path().join("HS-1")).unwrap();
+    std::fs::copy(
+        common::real_corpus().join("viet.tif"),
+        scans.path().join("HS-1/p1.tif"),
+    )
+    .unwrap();
+    let config = place.path().join("pipeline.toml");
+    let text = std::fs::read_to_string(&config)
+        .unwrap()
+        .replace("[\"vie\"]", "[\"xyz\"]");
+    std::fs::write(&config, text).unwrap();
+    let out = place.run(&["run"], LIMIT);
+    assert_eq!(out.status.code(), Some(2), "{}", describe(&out));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("xyz") && err.contains("tesseract-ocr-xyz"),
+        "{err}"
+    );
+}

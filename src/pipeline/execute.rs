@@ -75,6 +75,10 @@ impl<F: EngineFactory, P: Progress> Execution<'_, F, P> {
         batch: BatchId,
     ) -> Result<BatchCounts, RunError> {
         let queue = Queue::new(plan);
+        if queue.tasks.is_empty() {
+            // Nothing to recognise: do not pay for loading language models.
+            return Ok(BatchCounts::default());
+        }
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(self.workers)
             .thread_name(|i| format!("sohoa-ocr-{i}"))

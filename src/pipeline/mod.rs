@@ -93,8 +93,6 @@ pub fn run<F: EngineFactory, P: Progress>(
     let store = ObjectStore::open(archive)?;
     store.clean_temporary()?;
     let mut catalog = Catalog::create_or_open(&archive.join(CATALOG_FILE))?;
-    // Fail on a missing language model before planning, not in every worker.
-    drop(factory.create()?);
     for c in collections {
         catalog.upsert_collection(&CollectionInfo {
             id: c.id.clone(),
@@ -103,6 +101,10 @@ pub fn run<F: EngineFactory, P: Progress>(
         })?;
     }
     let plan = plan::plan(&catalog, collections)?;
+    if plan.task_count() > 0 {
+        // Fail on a missing language model once, before any batch is recorded.
+        drop(factory.create()?);
+    }
     let workers = resolve_workers(options.workers);
     catalog.close_abandoned_batches()?;
     let uuid = uuid::Uuid::now_v7().to_string();
