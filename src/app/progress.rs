@@ -12,6 +12,8 @@ use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use sohoa::config::Lang;
 use sohoa::progress::{PlanTotals, Progress};
 
+use super::render::dec;
+
 /// Print a warning line on stderr.
 pub fn warn(message: &str) {
     eprintln!("sohoa: warning: {message}");
@@ -82,8 +84,14 @@ impl Counters {
         );
         let failed = self.failed.load(Ordering::Relaxed);
         match self.lang {
-            Lang::Vi => format!("sohoa: {files}/{total} tệp, {pages} trang ({rate:.1} trang/phút), {failed} lỗi"),
-            Lang::En => format!("sohoa: {files}/{total} files, {pages} pages ({rate:.1} pages/min), {failed} failed"),
+            Lang::Vi => format!(
+                "sohoa: {files}/{total} tệp, {pages} trang ({} trang/phút), {failed} lỗi",
+                dec(rate, 1, self.lang)
+            ),
+            Lang::En => format!(
+                "sohoa: {files}/{total} files, {pages} pages ({} pages/min), {failed} failed",
+                dec(rate, 1, self.lang)
+            ),
         }
     }
 }
@@ -165,8 +173,8 @@ impl Bars {
             0.0
         };
         match self.lang {
-            Lang::Vi => format!("{pages} trang ({rate:.1} trang/phút)"),
-            Lang::En => format!("{pages} pages ({rate:.1} pages/min)"),
+            Lang::Vi => format!("{pages} trang ({} trang/phút)", dec(rate, 1, self.lang)),
+            Lang::En => format!("{pages} pages ({} pages/min)", dec(rate, 1, self.lang)),
         }
     }
 }
