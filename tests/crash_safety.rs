@@ -125,11 +125,6 @@ fn interrupted_batches_are_not_left_marked_running() {
     kill_when(&place, |a| recorded_files(a) >= 1);
     let out = place.run(&["run", "--quiet"], LIMIT);
     assert_eq!(out.status.code(), Some(0), "{}", describe(&out));
-    let statuses: Vec<String> = {
-        let c = place.catalog();
-        let mut stmt = c.prepare("SELECT status FROM batch ORDER BY id").unwrap();
-        let rows = stmt.query_map([], |r| r.get(0)).unwrap();
-        rows.map(Result::unwrap).collect()
-    };
+    let statuses = place.batch_statuses();
     assert_eq!(statuses, ["interrupted", "finished"]);
 }

@@ -142,11 +142,6 @@ fn ctrl_c_stops_cleanly_and_the_next_run_finishes() {
     assert_eq!(again.status.code(), Some(0), "{}", describe(&again));
     assert_eq!(json(&again)["collections"][0]["digitised"], 5);
     assert_eq!(snapshot(&place.catalog()), snapshot(&reference.catalog()));
-    let statuses: Vec<String> = {
-        let c = place.catalog();
-        let mut stmt = c.prepare("SELECT status FROM batch ORDER BY id").unwrap();
-        let rows = stmt.query_map([], |r| r.get(0)).unwrap();
-        rows.map(Result::unwrap).collect()
-    };
+    let statuses = place.batch_statuses();
     assert_eq!(statuses, ["interrupted", "finished"]);
 }

@@ -86,6 +86,16 @@ impl Workplace {
         Connection::open(self.archive().join("catalog.sqlite")).expect("open catalog")
     }
 
+    /// The status of every batch, oldest first.
+    pub fn batch_statuses(&self) -> Vec<String> {
+        let c = self.catalog();
+        let mut stmt = c
+            .prepare("SELECT status FROM batch ORDER BY id")
+            .expect("batches");
+        let rows = stmt.query_map([], |r| r.get(0)).expect("rows");
+        rows.map(|r| r.expect("row")).collect()
+    }
+
     /// Every file under the archive's `tmp/`.
     pub fn leftover_temporaries(&self) -> Vec<PathBuf> {
         let tmp = self.archive().join("tmp");
