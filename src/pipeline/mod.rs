@@ -16,8 +16,8 @@ use std::time::Instant;
 use chrono::{SecondsFormat, Utc};
 
 use crate::catalog::{
-    BatchCounts, BatchEnd, BatchStatus, Catalog, CatalogError, CollectionInfo, DossierPlan,
-    NewBatch,
+    BatchCounts, BatchEnd, BatchId, BatchStatus, Catalog, CatalogError, CollectionInfo,
+    DossierPlan, NewBatch,
 };
 use crate::config::{CollectionSettings, Settings};
 use crate::decode::DecodeLimits;
@@ -82,41 +82,16 @@ pub fn run<F: EngineFactory, P: Progress>(
 ) -> Result<RunSummary, RunError> {
     let started = Instant::now();
     let started_at = now();
-    let archive = &settings.archive;
-    std::fs::create_dir_all(archive).map_err(|source| RunError::Archive {
-        path: archive.clone(),
-        source,
-    })?;
     let host = host_name();
     let holder = format!("pid {} on {host}, started {started_at}", std::process::id());
-    let _lock = ArchiveLock::acquire(archive, &holder)?;
-    let store = ObjectStore::open(archive)?;
-    store.clean_temporary()?;
-    let mut catalog = Catalog::create_or_open(&archive.join(CATALOG_FILE))?;
-    for c in collections {
-        catalog.upsert_collection(&CollectionInfo {
-            id: c.id.clone(),
-            name: c.name.clone(),
-            target: c.target,
-        })?;
-    }
+    let (_lock, store, mut catalog) = open_archive(settings, collections, &holder)?;
     let plan = plan::plan(&catalog, collections)?;
     if plan.task_count() > 0 {
         // Fail on a missing language model once, before any batch is recorded.
         drop(factory.create()?);
     }
     let workers = resolve_workers(options.workers);
-    catalog.close_abandoned_batches()?;
-    let uuid = uuid::Uuid::now_v7().to_string();
-    let batch = catalog.begin_batch(&NewBatch {
-        uuid: uuid.clone(),
-        operator: options.operator.clone(),
-        centre: options.centre.clone(),
-        host,
-        started_at: Utc::now(),
-        version: env!("CARGO_PKG_VERSION").to_string(),
-        collections: collections.iter().map(|c| c.id.clone()).collect(),
-    })?;
+    let (batch, uuid) = start_batch(&mut catalog, collections, options, host)?;
     catalog.register_dossiers(batch, &dossier_plans(&plan))?;
     progress.start(&plan.totals());
     let execution = Execution {
@@ -135,19 +110,7 @@ pub fn run<F: EngineFactory, P: Progress>(
     let mut counts = result?;
     counts.files_unchanged += plan.collections.iter().map(|c| c.unchanged).sum::<u64>();
     let interrupted = cancel.load(std::sync::atomic::Ordering::SeqCst);
-    let status = if interrupted {
-        BatchStatus::Interrupted
-    } else {
-        BatchStatus::Finished
-    };
-    catalog.finish_batch(
-        batch,
-        &BatchEnd {
-            finished_at: Utc::now(),
-            status,
-            counts,
-        },
-    )?;
+    finish_batch(&mut catalog, batch, counts, interrupted)?;
     let meta = BatchMeta {
         uuid,
         started_at,
@@ -156,6 +119,72 @@ pub fn run<F: EngineFactory, P: Progress>(
         workers,
     };
     summarise(&catalog, collections, &plan, &counts, meta)
+}
+
+/// Create the archive folder, take its lock, open the store (dropping temporaries a dead
+/// run left) and the catalog, and record the collections' current configuration.
+fn open_archive(
+    settings: &Settings,
+    collections: &[&CollectionSettings],
+    holder: &str,
+) -> Result<(ArchiveLock, ObjectStore, Catalog), RunError> {
+    let archive = &settings.archive;
+    std::fs::create_dir_all(archive).map_err(|source| RunError::Archive {
+        path: archive.clone(),
+        source,
+    })?;
+    let lock = ArchiveLock::acquire(archive, holder)?;
+    let store = ObjectStore::open(archive)?;
+    store.clean_temporary()?;
+    let mut catalog = Catalog::create_or_open(&archive.join(CATALOG_FILE))?;
+    for c in collections {
+        catalog.upsert_collection(&CollectionInfo {
+            id: c.id.clone(),
+            name: c.name.clone(),
+            target: c.target,
+        })?;
+    }
+    Ok((lock, store, catalog))
+}
+
+/// Close batches of runs that died, then record this one; returns its id and UUID.
+fn start_batch(
+    catalog: &mut Catalog,
+    collections: &[&CollectionSettings],
+    options: &RunOptions,
+    host: String,
+) -> Result<(BatchId, String), RunError> {
+    catalog.close_abandoned_batches()?;
+    let uuid = uuid::Uuid::now_v7().to_string();
+    let batch = catalog.begin_batch(&NewBatch {
+        uuid: uuid.clone(),
+        operator: options.operator.clone(),
+        centre: options.centre.clone(),
+        host,
+        started_at: Utc::now(),
+        version: env!("CARGO_PKG_VERSION").to_string(),
+        collections: collections.iter().map(|c| c.id.clone()).collect(),
+    })?;
+    Ok((batch, uuid))
+}
+
+fn finish_batch(
+    catalog: &mut Catalog,
+    batch: BatchId,
+    counts: BatchCounts,
+    interrupted: bool,
+) -> Result<(), RunError> {
+    let status = if interrupted {
+        BatchStatus::Interrupted
+    } else {
+        BatchStatus::Finished
+    };
+    let end = BatchEnd {
+        finished_at: Utc::now(),
+        status,
+        counts,
+    };
+    Ok(catalog.finish_batch(batch, &end)?)
 }
 
 struct BatchMeta {
