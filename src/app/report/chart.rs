@@ -54,7 +54,7 @@ pub fn burn_up(out: &mut String, c: &CollectionReport, today: NaiveDate, lang: L
     let _ = writeln!(
         out,
         "<figure><figcaption>{}</figcaption>\n<svg xmlns=\"http://www.w3.org/2000/svg\" \
-         width=\"{W}\" height=\"{H}\" viewBox=\"0 0 {W} {H}\" role=\"img\">",
+         width=\"100%\" viewBox=\"0 0 {W} {H}\" role=\"img\">",
         esc(l.chart)
     );
     let (x0, x1, y0) = (LEFT, W - RIGHT, H - BOTTOM);
