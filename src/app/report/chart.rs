@@ -45,11 +45,10 @@ pub fn burn_up(out: &mut String, c: &CollectionReport, today: NaiveDate, lang: L
         end = end.max(deadline);
     }
     let top = c.daily.last().map_or(0, |d| d.cumulative);
-    let max = (c.target.unwrap_or(0).max(top) as f64 * 1.08).max(1.0);
     let s = Scale {
         start,
         days: ((end - start).num_days() as f64).max(1.0),
-        max,
+        max: (c.target.unwrap_or(0).max(top) as f64 * 1.08).max(1.0),
     };
     let _ = writeln!(
         out,
@@ -57,32 +56,10 @@ pub fn burn_up(out: &mut String, c: &CollectionReport, today: NaiveDate, lang: L
          width=\"100%\" viewBox=\"0 0 {W} {H}\" role=\"img\">",
         esc(l.chart)
     );
-    let (x0, x1, y0) = (LEFT, W - RIGHT, H - BOTTOM);
-    let _ = writeln!(
-        out,
-        "<line x1=\"{x0}\" y1=\"{y0}\" x2=\"{x1}\" y2=\"{y0}\" stroke=\"#333\"/>\
-         <line x1=\"{x0}\" y1=\"{TOP}\" x2=\"{x0}\" y2=\"{y0}\" stroke=\"#333\"/>"
-    );
+    axes(out, &s, end, lang);
     axis_labels(out, &s, top, c.target, lang);
-    let _ = writeln!(
-        out,
-        "<text x=\"{x0}\" y=\"{}\">{}</text><text x=\"{x1}\" y=\"{}\" text-anchor=\"end\">{}</text>",
-        H - 10.0,
-        date(start, lang),
-        H - 10.0,
-        date(end, lang)
-    );
     if let Some(t) = c.target {
-        let y = s.y(t as f64);
-        let _ = writeln!(
-            out,
-            "<line x1=\"{x0}\" y1=\"{y:.1}\" x2=\"{x1}\" y2=\"{y:.1}\" stroke=\"#c0392b\" \
-             stroke-dasharray=\"6 4\"/><text x=\"{:.1}\" y=\"{:.1}\" fill=\"#c0392b\">{} {}</text>",
-            x0 + 4.0,
-            y - 4.0,
-            l.target_line,
-            int(t, lang)
-        );
+        target_line(out, &s, t, lang);
     }
     vertical(out, &s, today, l.today, "#777");
     if let Some(deadline) = c.deadline {
@@ -90,6 +67,38 @@ pub fn burn_up(out: &mut String, c: &CollectionReport, today: NaiveDate, lang: L
     }
     series(out, &s, c);
     out.push_str("</svg></figure>\n");
+}
+
+/// The two axes and the first and last day under the time axis.
+fn axes(out: &mut String, s: &Scale, end: NaiveDate, lang: Lang) {
+    let (x0, x1, y0) = (LEFT, W - RIGHT, H - BOTTOM);
+    let _ = writeln!(
+        out,
+        "<line x1=\"{x0}\" y1=\"{y0}\" x2=\"{x1}\" y2=\"{y0}\" stroke=\"#333\"/>\
+         <line x1=\"{x0}\" y1=\"{TOP}\" x2=\"{x0}\" y2=\"{y0}\" stroke=\"#333\"/>"
+    );
+    let _ = writeln!(
+        out,
+        "<text x=\"{x0}\" y=\"{}\">{}</text><text x=\"{x1}\" y=\"{}\" text-anchor=\"end\">{}</text>",
+        H - 10.0,
+        date(s.start, lang),
+        H - 10.0,
+        date(end, lang)
+    );
+}
+
+fn target_line(out: &mut String, s: &Scale, target: u64, lang: Lang) {
+    let (x0, x1) = (LEFT, W - RIGHT);
+    let y = s.y(target as f64);
+    let _ = writeln!(
+        out,
+        "<line x1=\"{x0}\" y1=\"{y:.1}\" x2=\"{x1}\" y2=\"{y:.1}\" stroke=\"#c0392b\" \
+         stroke-dasharray=\"6 4\"/><text x=\"{:.1}\" y=\"{:.1}\" fill=\"#c0392b\">{} {}</text>",
+        x0 + 4.0,
+        y - 4.0,
+        Labels::of(lang).target_line,
+        int(target, lang)
+    );
 }
 
 fn axis_labels(out: &mut String, s: &Scale, top: u64, target: Option<u64>, lang: Lang) {

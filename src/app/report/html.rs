@@ -59,8 +59,29 @@ pub fn render(report: &Report, lang: Lang, generated: &str) -> String {
 
 fn collection(out: &mut String, c: &CollectionReport, today: NaiveDate, lang: Lang) {
     let l = Labels::of(lang);
-    let k = &c.counts;
     let _ = writeln!(out, "<section>\n<h2>{}</h2>", esc(&headline(c, lang)));
+    cards(out, c, lang);
+    let width = c.percent.unwrap_or(0.0).clamp(0.0, 100.0);
+    let _ = writeln!(
+        out,
+        "<div class=\"bar\" title=\"{}\"><div style=\"width:{width:.2}%\"></div></div>",
+        c.percent
+            .map_or_else(String::new, |p| format!("{}%", dec(p, 2, lang)))
+    );
+    let _ = writeln!(out, "<div class=\"lines\">");
+    for line in [pages_line(c, lang), rate_line(c, lang), eta_line(c, lang)] {
+        let _ = writeln!(out, "<p>{}</p>", esc(&line));
+    }
+    out.push_str("</div>\n");
+    super::chart::burn_up(out, c, today, lang);
+    table(out, &c.centres, l.centre, lang);
+    table(out, &c.operators, l.operator, lang);
+    out.push_str("</section>\n");
+}
+
+fn cards(out: &mut String, c: &CollectionReport, lang: Lang) {
+    let l = Labels::of(lang);
+    let k = &c.counts;
     let mut cards = vec![
         (
             l.target,
@@ -83,22 +104,6 @@ fn collection(out: &mut String, c: &CollectionReport, today: NaiveDate, lang: La
         );
     }
     out.push_str("</div>\n");
-    let width = c.percent.unwrap_or(0.0).clamp(0.0, 100.0);
-    let _ = writeln!(
-        out,
-        "<div class=\"bar\" title=\"{}\"><div style=\"width:{width:.2}%\"></div></div>",
-        c.percent
-            .map_or_else(String::new, |p| format!("{}%", dec(p, 2, lang)))
-    );
-    let _ = writeln!(out, "<div class=\"lines\">");
-    for line in [pages_line(c, lang), rate_line(c, lang), eta_line(c, lang)] {
-        let _ = writeln!(out, "<p>{}</p>", esc(&line));
-    }
-    out.push_str("</div>\n");
-    super::chart::burn_up(out, c, today, lang);
-    table(out, &c.centres, l.centre, lang);
-    table(out, &c.operators, l.operator, lang);
-    out.push_str("</section>\n");
 }
 
 fn table(out: &mut String, groups: &[Group], by: &str, lang: Lang) {
