@@ -53,7 +53,8 @@ pub fn burn_up(out: &mut String, c: &CollectionReport, today: NaiveDate, lang: L
     let _ = writeln!(
         out,
         "<figure><figcaption>{}</figcaption>\n<svg xmlns=\"http://www.w3.org/2000/svg\" \
-         width=\"100%\" viewBox=\"0 0 {W} {H}\" role=\"img\">",
+         width=\"{W}\" height=\"{H}\" viewBox=\"0 0 {W} {H}\" \
+         style=\"max-width:100%;height:auto\" role=\"img\">",
         esc(l.chart)
     );
     axes(out, &s, end, lang);
@@ -61,9 +62,10 @@ pub fn burn_up(out: &mut String, c: &CollectionReport, today: NaiveDate, lang: L
     if let Some(t) = c.target {
         target_line(out, &s, t, lang);
     }
-    vertical(out, &s, today, l.today, "#777");
+    // Today labelled at the foot, the deadline at the head: they never overlap.
+    vertical(out, &s, today, (l.today, H - BOTTOM - 4.0), "#777");
     if let Some(deadline) = c.deadline {
-        vertical(out, &s, deadline, l.deadline, "#c0392b");
+        vertical(out, &s, deadline, (l.deadline, TOP + 10.0), "#c0392b");
     }
     series(out, &s, c);
     out.push_str("</svg></figure>\n");
@@ -116,16 +118,16 @@ fn axis_labels(out: &mut String, s: &Scale, top: u64, target: Option<u64>, lang:
     }
 }
 
-fn vertical(out: &mut String, s: &Scale, day: NaiveDate, label: &str, colour: &str) {
+fn vertical(out: &mut String, s: &Scale, day: NaiveDate, label: (&str, f64), colour: &str) {
+    let (label, label_y) = label;
     let x = s.x(day);
     let _ = writeln!(
         out,
         "<line x1=\"{x:.1}\" y1=\"{TOP}\" x2=\"{x:.1}\" y2=\"{}\" stroke=\"{colour}\" \
-         stroke-dasharray=\"3 3\"/><text x=\"{:.1}\" y=\"{}\" fill=\"{colour}\" \
+         stroke-dasharray=\"3 3\"/><text x=\"{:.1}\" y=\"{label_y}\" fill=\"{colour}\" \
          text-anchor=\"end\">{}</text>",
         H - BOTTOM,
         x - 3.0,
-        TOP + 10.0,
         esc(label)
     );
 }
