@@ -172,6 +172,14 @@ fn groups_add_up_and_the_window_filters_by_day() {
     assert_eq!(one["groups"].as_array().unwrap().len(), 1);
     assert_eq!(one["counts"], c["groups"][1]["counts"]);
     assert_eq!(whole["schema_version"], 1);
+    let short = json(&place().run(
+        &["report", "--today", TODAY, "--json", "--by", "day"],
+        LIMIT,
+    ));
+    assert_eq!(
+        short["collections"], whole["collections"],
+        "--json is --format json"
+    );
 }
 
 fn json_report(args: &[&str]) -> serde_json::Value {

@@ -104,6 +104,10 @@ pub struct ReportArgs {
     #[arg(long, short = 'f', value_enum, default_value = "text")]
     pub format: FormatArg,
 
+    /// Same as --format json
+    #[arg(long, conflicts_with = "format")]
+    pub json: bool,
+
     /// Language of labels and numbers [default: `lang` in the config, else vi]
     #[arg(long, value_enum)]
     pub lang: Option<LangArg>,

@@ -49,7 +49,12 @@ pub fn report(settings: &Settings, args: &ReportArgs) -> Outcome {
         Catalog::open_existing(&settings.archive.join(CATALOG_FILE)).map_err(Failure::archive)?;
     let report = report::build(&catalog, &collections, &options).map_err(Failure::archive)?;
     let generated = Utc::now().to_rfc3339_opts(SecondsFormat::Secs, true);
-    let rendered = match args.format {
+    let format = if args.json {
+        FormatArg::Json
+    } else {
+        args.format
+    };
+    let rendered = match format {
         FormatArg::Text => text::render(&report, lang),
         FormatArg::Csv => csv::render(&report, lang),
         FormatArg::Html => html::render(&report, lang, &generated),
