@@ -45,8 +45,13 @@ deadline = "2026-11-19"
 fn place() -> &'static Workplace {
     static PLACE: OnceLock<Workplace> = OnceLock::new();
     PLACE.get_or_init(|| {
+        // A static is never dropped, so not a self-deleting temporary folder: a fixed one
+        // under the target folder, emptied first.
+        let root = Path::new(env!("CARGO_TARGET_TMPDIR")).join("report-fixed-catalog");
+        let _ = std::fs::remove_dir_all(&root);
+        std::fs::create_dir_all(&root).expect("work folder");
         let place = Workplace {
-            dir: tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).expect("temp dir"),
+            dir: tempfile::tempdir_in(&root).expect("temp dir"),
         };
         let scans = fixtures().join("scans");
         let config = CONFIG.replace("SCANS", &scans.display().to_string());
