@@ -3,10 +3,12 @@
 //! the file, so a config works from whatever directory sohoa is started in. Defaults live here
 //! and nowhere else.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 use serde::Deserialize;
+use toml::Spanned;
 
 /// Resolution below which a page is flagged, as digitised archive documents are expected at
 /// 200 dpi or more.
@@ -61,8 +63,11 @@ struct CollectionSection {
     name: Option<String>,
     source: PathBuf,
     layout: Option<Layout>,
-    target: Option<i64>,
-    deadline: Option<String>,
+    target: Option<Spanned<i64>>,
+    page_target: Option<Spanned<i64>>,
+    deadline: Option<Spanned<String>>,
+    /// Dossier targets per scanning centre, by the centre's name as batches record it.
+    centres: Option<BTreeMap<String, Spanned<i64>>>,
 }
 
 /// How a collection's source folder is cut into dossiers.
@@ -123,7 +128,11 @@ pub struct CollectionSettings {
     pub source: PathBuf,
     pub layout: Layout,
     pub target: Option<u64>,
+    /// Pages to digitise.
+    pub page_target: Option<u64>,
     pub deadline: Option<NaiveDate>,
+    /// Dossier targets per scanning centre name, sorted by name.
+    pub centre_targets: BTreeMap<String, u64>,
 }
 
 impl Settings {
@@ -153,7 +162,7 @@ impl Settings {
             path: path.to_path_buf(),
             message,
         };
-        resolve(file, base, path).map_err(invalid)
+        resolve(file, base, path, text).map_err(invalid)
     }
 
     /// The collections named, in config order, or all of them when `names` is empty.
@@ -180,7 +189,7 @@ impl Settings {
     }
 }
 
-fn resolve(file: FileConfig, base: &Path, path: &Path) -> Result<Settings, String> {
+fn resolve(file: FileConfig, base: &Path, path: &Path, text: &str) -> Result<Settings, String> {
     let lang = file.lang.as_deref().map(Lang::parse).transpose()?;
     let ocr = resolve_ocr(file.ocr, base)?;
     let mut collections = Vec::new();
@@ -191,7 +200,7 @@ fn resolve(file: FileConfig, base: &Path, path: &Path) -> Result<Settings, Strin
         {
             return Err(format!("collection id {:?} appears twice", c.id));
         }
-        collections.push(resolve_collection(c, base)?);
+        collections.push(resolve_collection(c, base, text)?);
     }
     if collections.is_empty() {
         return Err("no [[collection]] defined: add at least one".into());
@@ -235,7 +244,11 @@ fn valid_language(code: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
 }
 
-fn resolve_collection(c: CollectionSection, base: &Path) -> Result<CollectionSettings, String> {
+fn resolve_collection(
+    c: CollectionSection,
+    base: &Path,
+    text: &str,
+) -> Result<CollectionSettings, String> {
     let id_ok = !c.id.is_empty()
         && c.id
             .chars()
@@ -246,23 +259,23 @@ fn resolve_collection(c: CollectionSection, base: &Path) -> Result<CollectionSet
             c.id
         ));
     }
-    let target = match c.target {
-        Some(t) if t <= 0 => {
-            return Err(format!(
-                "collection {:?}: target must be a positive number of dossiers, got {t}",
-                c.id
-            ))
-        }
-        t => t.map(|t| t as u64),
-    };
+    let target = positive(c.target, text, &c.id, "target", "dossiers")?;
+    let page_target = positive(c.page_target, text, &c.id, "page_target", "pages")?;
+    let mut centre_targets = BTreeMap::new();
+    for (centre, t) in c.centres.unwrap_or_default() {
+        let what = format!("centres.{centre:?}");
+        let t = positive(Some(t), text, &c.id, &what, "dossiers")?;
+        centre_targets.insert(centre, t.unwrap_or_default());
+    }
     let deadline = c
         .deadline
-        .as_deref()
         .map(|d| {
-            NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| {
+            NaiveDate::parse_from_str(d.get_ref(), "%Y-%m-%d").map_err(|_| {
                 format!(
-                    "collection {:?}: deadline {d:?} is not a date like \"2026-12-31\"",
-                    c.id
+                    "line {}: collection {:?}: deadline {:?} is not a date like \"2026-12-31\"",
+                    line_of(text, d.span().start),
+                    c.id,
+                    d.get_ref()
                 )
             })
         })
@@ -273,8 +286,33 @@ fn resolve_collection(c: CollectionSection, base: &Path) -> Result<CollectionSet
         layout: c.layout.unwrap_or(Layout::Folder),
         id: c.id,
         target,
+        page_target,
         deadline,
+        centre_targets,
     })
+}
+
+/// A target that must be a positive count, with the line it is on when it is not.
+fn positive(
+    value: Option<Spanned<i64>>,
+    text: &str,
+    collection: &str,
+    key: &str,
+    unit: &str,
+) -> Result<Option<u64>, String> {
+    match value {
+        Some(t) if *t.get_ref() <= 0 => Err(format!(
+            "line {}: collection {collection:?}: {key} must be a positive number of {unit}, got {}",
+            line_of(text, t.span().start),
+            t.get_ref()
+        )),
+        t => Ok(t.map(|t| *t.get_ref() as u64)),
+    }
+}
+
+/// 1-based line of a byte offset, as toml's own errors count them.
+fn line_of(text: &str, offset: usize) -> usize {
+    text.get(..offset).map_or(0, |t| t.matches('\n').count()) + 1
 }
 
 /// The commented template `sohoa init` writes.
@@ -321,6 +359,45 @@ mod tests {
         for (extra, expected) in cases {
             let err = parse(&format!("{MINIMAL}{extra}")).unwrap_err().to_string();
             assert!(err.contains(expected), "{extra}: {err}");
+        }
+    }
+
+    #[test]
+    fn report_targets_are_read_and_bad_ones_named_with_their_line() {
+        let text = format!(
+            "{MINIMAL}target = 10\npage_target = 90\n[collection.centres]\n\"Điểm 1\" = 6\n\"Điểm 2\" = 4\n"
+        );
+        let c = &parse(&text).unwrap().collections[0];
+        assert_eq!((c.target, c.page_target), (Some(10), Some(90)));
+        let centres: Vec<(&str, u64)> = c
+            .centre_targets
+            .iter()
+            .map(|(k, v)| (k.as_str(), *v))
+            .collect();
+        assert_eq!(centres, vec![("Điểm 1", 6), ("Điểm 2", 4)]);
+        let cases = [
+            (
+                "page_target = 0\n",
+                "line 6: collection \"cu-tru\": page_target must be a positive",
+            ),
+            (
+                "target = -1\n",
+                "line 6: collection \"cu-tru\": target must be",
+            ),
+            (
+                "deadline = \"2026-02-30\"\n",
+                "line 6: collection \"cu-tru\": deadline",
+            ),
+            (
+                "[collection.centres]\n\"A\" = 0\n",
+                "line 7: collection \"cu-tru\": centres.\"A\"",
+            ),
+            ("[collection.centres]\n\"A\" = \"x\"\n", "line 7"),
+        ];
+        for (extra, expected) in cases {
+            let err = parse(&format!("{MINIMAL}{extra}")).unwrap_err().to_string();
+            assert!(err.contains(expected), "{extra}: {err}");
+            assert!(err.starts_with("/srv/scan/pipeline.toml"), "{err}");
         }
     }
 

@@ -26,6 +26,8 @@ pub enum Command {
     /// Export from the archive
     #[command(subcommand)]
     Export(ExportCommand),
+    /// Progress against targets: per collection, centre, operator, day or batch
+    Report(ReportArgs),
 }
 
 #[derive(Debug, Args)]
@@ -90,4 +92,60 @@ pub struct ExportTextArgs {
 pub enum LangArg {
     Vi,
     En,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Collections to report on (ids from pipeline.toml) [default: all]
+    #[arg(value_name = "COLLECTION")]
+    pub collections: Vec<String>,
+
+    /// Output format
+    #[arg(long, short = 'f', value_enum, default_value = "text")]
+    pub format: FormatArg,
+
+    /// Same as --format json
+    #[arg(long, conflicts_with = "format")]
+    pub json: bool,
+
+    /// Language of labels and numbers [default: `lang` in the config, else vi]
+    #[arg(long, value_enum)]
+    pub lang: Option<LangArg>,
+
+    /// What the table's rows are
+    #[arg(long, value_enum, default_value = "collection")]
+    pub by: ByArg,
+
+    /// Count only dossiers whose latest file was recorded on or after this day (YYYY-MM-DD, UTC)
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<chrono::NaiveDate>,
+
+    /// … and on or before this day (YYYY-MM-DD, UTC)
+    #[arg(long, value_name = "DATE")]
+    pub until: Option<chrono::NaiveDate>,
+
+    /// Write to this file instead of stdout
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// The day to reckon rate, ETA and deadline from (also SOHOA_TODAY) [default: today, UTC]
+    #[arg(long, value_name = "DATE", hide = true)]
+    pub today: Option<chrono::NaiveDate>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum FormatArg {
+    Text,
+    Json,
+    Csv,
+    Html,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ByArg {
+    Collection,
+    Centre,
+    Operator,
+    Day,
+    Batch,
 }

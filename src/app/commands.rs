@@ -23,6 +23,9 @@ pub fn dispatch(cli: Cli) -> Outcome {
         Command::Export(ExportCommand::Text(args)) => {
             export_text(&load_settings(cli.config.as_deref())?, &args)
         }
+        Command::Report(args) => {
+            super::report::report(&load_settings(cli.config.as_deref())?, &args)
+        }
     }
 }
 

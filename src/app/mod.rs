@@ -6,6 +6,7 @@ mod commands;
 mod exit;
 mod progress;
 mod render;
+mod report;
 
 use std::process::ExitCode;
 

@@ -15,6 +15,7 @@ mod dossier;
 mod error;
 mod mtime;
 mod page;
+mod progress;
 mod read;
 mod schema;
 mod status;
@@ -34,6 +35,7 @@ use rusqlite::types::Type;
 use rusqlite::{Connection, OpenFlags, Row};
 
 pub use error::CatalogError;
+pub use progress::{DossierState, ProgressRow};
 pub use types::{
     BatchCounts, BatchEnd, BatchId, BatchRow, BatchStatus, CollectionInfo, CollectionStatus,
     DossierPlan, FailureRow, KnownFile, NewBatch, PageText,

@@ -1,0 +1,87 @@
+//! The report as CSV for spreadsheets: UTF-8 with a byte-order mark (without it, common
+//! spreadsheet programs read the file as a legacy code page and mangle Vietnamese), a header
+//! of labels in the report's language, one row per group of every collection. Counts are
+//! plain integers; the percent uses the language's decimal mark (84,57 in Vietnamese, as a
+//! spreadsheet set to Vietnamese expects), quoted when it holds a comma.
+
+use sohoa::config::Lang;
+use sohoa::report::Report;
+
+use super::labels::Labels;
+
+const BOM: &str = "\u{feff}";
+
+pub fn render(report: &Report, lang: Lang) -> String {
+    let l = Labels::of(lang);
+    let header = [
+        l.collection,
+        l.by(report.by),
+        l.target,
+        l.digitised,
+        l.done,
+        l.needs_review,
+        l.failed,
+        l.in_progress,
+        l.pages,
+        l.percent,
+    ];
+    let mut out = String::from(BOM);
+    line(&mut out, header.iter().map(|h| h.to_string()));
+    for c in &report.collections {
+        for g in &c.groups {
+            let k = &g.counts;
+            let cells = [
+                c.name.clone(),
+                g.key.clone().unwrap_or_else(|| l.unknown.to_string()),
+                g.target.map_or_else(String::new, |t| t.to_string()),
+                k.digitised.to_string(),
+                k.done.to_string(),
+                k.needs_review.to_string(),
+                k.failed.to_string(),
+                k.in_progress.to_string(),
+                k.pages.to_string(),
+                g.percent.map_or_else(String::new, |p| plain(p, lang)),
+            ];
+            line(&mut out, cells.into_iter());
+        }
+    }
+    out
+}
+
+/// A decimal without thousands separators, so a spreadsheet reads it as a number.
+fn plain(x: f64, lang: Lang) -> String {
+    let s = format!("{x:.2}");
+    match lang {
+        Lang::Vi => s.replace('.', ","),
+        Lang::En => s,
+    }
+}
+
+fn line(out: &mut String, cells: impl Iterator<Item = String>) {
+    let cells: Vec<String> = cells.map(|c| quote(&c)).collect();
+    out.push_str(&cells.join(","));
+    out.push_str("\r\n");
+}
+
+/// RFC 4180 quoting: only when the cell holds a comma, quote or line break.
+fn quote(cell: &str) -> String {
+    if cell.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", cell.replace('"', "\"\""))
+    } else {
+        cell.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells_are_quoted_only_when_needed_and_decimals_follow_the_language() {
+        assert_eq!(quote("Điểm 1"), "Điểm 1");
+        assert_eq!(quote("84,57"), "\"84,57\"");
+        assert_eq!(quote("a \"b\""), "\"a \"\"b\"\"\"");
+        assert_eq!(plain(84.5678, Lang::Vi), "84,57");
+        assert_eq!(plain(1234.5, Lang::En), "1234.50");
+    }
+}

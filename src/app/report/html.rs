@@ -1,0 +1,139 @@
+//! The report as one self-contained HTML page: inline CSS and inline SVG only (no script,
+//! no font or image fetched), so it can be mailed, opened offline and printed on A4. Per
+//! collection: the headline, summary cards, a progress bar, a burn-up chart of digitised
+//! dossiers per day against the target line and the deadline, and the per-centre and
+//! per-operator tables.
+
+use std::fmt::Write;
+
+use chrono::NaiveDate;
+use sohoa::config::Lang;
+use sohoa::report::{CollectionReport, Group, Report};
+
+use super::labels::{date, Labels};
+use super::text::{eta_line, group_cells, group_header, headline, pages_line, rate_line};
+use crate::app::render::{dec, int};
+
+const STYLE: &str = "
+@page { size: A4; margin: 14mm; }
+body { font-family: 'Liberation Sans', Arial, sans-serif; color: #1a1a1a; margin: 24px; }
+h1 { font-size: 22px; margin: 0 0 4px; } h2 { font-size: 18px; margin: 0 0 8px; }
+.meta { color: #555; font-size: 13px; margin-bottom: 18px; }
+section { border-top: 2px solid #1f5fa8; padding-top: 12px; margin-bottom: 26px;
+  break-inside: avoid; page-break-inside: avoid; }
+.cards { display: flex; flex-wrap: wrap; gap: 8px; margin: 8px 0 12px; }
+.card { border: 1px solid #c8d3e0; border-radius: 6px; padding: 6px 10px; min-width: 105px; }
+.card b { display: block; font-size: 20px; } .card span { font-size: 12px; color: #444; }
+.bar { background: #e6ebf1; height: 18px; border-radius: 9px; overflow: hidden; }
+.bar div { background: #2e8b57; height: 100%; }
+.lines { font-size: 13px; margin: 8px 0; } .lines p { margin: 2px 0; }
+table { border-collapse: collapse; font-size: 12px; margin: 8px 0; }
+th, td { border: 1px solid #c8d3e0; padding: 3px 8px; } td { text-align: right; }
+td:first-child, th:first-child { text-align: left; } th { background: #eef2f7; }
+svg text { font-size: 11px; font-family: 'Liberation Sans', Arial, sans-serif; }
+@media print { body { margin: 0; } .card { border-color: #999; } }
+";
+
+pub fn render(report: &Report, lang: Lang, generated: &str) -> String {
+    let l = Labels::of(lang);
+    let mut out = String::new();
+    let _ = write!(
+        out,
+        "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<h1>{}</h1>\n\
+         <div class=\"meta\">{} {} · {} {}</div>\n",
+        if lang == Lang::Vi { "vi" } else { "en" },
+        l.title,
+        l.title,
+        l.as_of,
+        date(report.today, lang),
+        l.generated,
+        esc(generated)
+    );
+    for c in &report.collections {
+        collection(&mut out, c, report.today, lang);
+    }
+    out.push_str("</body>\n</html>\n");
+    out
+}
+
+fn collection(out: &mut String, c: &CollectionReport, today: NaiveDate, lang: Lang) {
+    let l = Labels::of(lang);
+    let _ = writeln!(out, "<section>\n<h2>{}</h2>", esc(&headline(c, lang)));
+    cards(out, c, lang);
+    let width = c.percent.unwrap_or(0.0).clamp(0.0, 100.0);
+    let _ = writeln!(
+        out,
+        "<div class=\"bar\" title=\"{}\"><div style=\"width:{width:.2}%\"></div></div>",
+        c.percent
+            .map_or_else(String::new, |p| format!("{}%", dec(p, 2, lang)))
+    );
+    let _ = writeln!(out, "<div class=\"lines\">");
+    for line in [pages_line(c, lang), rate_line(c, lang), eta_line(c, lang)] {
+        let _ = writeln!(out, "<p>{}</p>", esc(&line));
+    }
+    out.push_str("</div>\n");
+    super::chart::burn_up(out, c, today, lang);
+    table(out, &c.centres, l.centre, lang);
+    table(out, &c.operators, l.operator, lang);
+    out.push_str("</section>\n");
+}
+
+fn cards(out: &mut String, c: &CollectionReport, lang: Lang) {
+    let l = Labels::of(lang);
+    let k = &c.counts;
+    let mut cards = vec![
+        (
+            l.target,
+            c.target.map_or_else(|| "—".into(), |t| int(t, lang)),
+        ),
+        (l.digitised, int(k.digitised, lang)),
+        (l.needs_review, int(k.needs_review, lang)),
+        (l.failed, int(k.failed, lang)),
+        (l.in_progress, int(k.in_progress, lang)),
+    ];
+    if let Some(n) = c.not_yet_seen {
+        cards.push((l.not_yet_seen, int(n, lang)));
+    }
+    cards.push((l.pages, int(k.pages, lang)));
+    out.push_str("<div class=\"cards\">");
+    for (label, value) in cards {
+        let _ = write!(
+            out,
+            "<div class=\"card\"><b>{value}</b><span>{label}</span></div>"
+        );
+    }
+    out.push_str("</div>\n");
+}
+
+fn table(out: &mut String, groups: &[Group], by: &str, lang: Lang) {
+    out.push_str("<table>\n<tr>");
+    for h in group_header(by, lang) {
+        let _ = write!(out, "<th>{}</th>", esc(&h));
+    }
+    out.push_str("</tr>\n");
+    for g in groups {
+        out.push_str("<tr>");
+        for cell in group_cells(g, lang) {
+            let _ = write!(out, "<td>{}</td>", esc(&cell));
+        }
+        out.push_str("</tr>\n");
+    }
+    out.push_str("</table>\n");
+}
+
+/// Text as HTML: names come from configs and operators, so they are escaped.
+pub fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for ch in s.chars() {
+        match ch {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}

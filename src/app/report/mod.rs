@@ -1,0 +1,102 @@
+//! `sohoa report`: resolve the arguments and `pipeline.toml` into report options, build the
+//! report in the library, render it in the chosen format and language, write it to stdout
+//! or `--output`. "Today" is `--today` (hidden) or `SOHOA_TODAY`, else the current UTC day,
+//! so tests and reruns of an old report are reproducible.
+
+mod chart;
+mod csv;
+mod html;
+mod labels;
+mod text;
+
+use anyhow::{anyhow, Context};
+use chrono::{NaiveDate, SecondsFormat, Utc};
+use sohoa::catalog::Catalog;
+use sohoa::config::{Lang, Settings};
+use sohoa::pipeline::CATALOG_FILE;
+use sohoa::report::{self, GroupBy, ReportOptions};
+
+use super::cli::{ByArg, FormatArg, LangArg, ReportArgs};
+use super::exit::{Exit, Failure};
+use super::Outcome;
+
+/// Environment variable that fixes "today", like `--today`.
+const TODAY_VAR: &str = "SOHOA_TODAY";
+
+pub fn report(settings: &Settings, args: &ReportArgs) -> Outcome {
+    let collections = settings
+        .select(&args.collections)
+        .map_err(|e| Failure::usage(anyhow!(e)))?;
+    let lang = match args.lang {
+        Some(LangArg::Vi) => Lang::Vi,
+        Some(LangArg::En) => Lang::En,
+        None => settings.lang,
+    };
+    if let (Some(since), Some(until)) = (args.since, args.until) {
+        if since > until {
+            return Err(Failure::usage(anyhow!(
+                "--since {since} is after --until {until}"
+            )));
+        }
+    }
+    let options = ReportOptions {
+        by: group_by(args.by),
+        since: args.since,
+        until: args.until,
+        today: today(args.today)?,
+    };
+    let catalog =
+        Catalog::open_existing(&settings.archive.join(CATALOG_FILE)).map_err(Failure::archive)?;
+    let report = report::build(&catalog, &collections, &options).map_err(Failure::archive)?;
+    let generated = Utc::now().to_rfc3339_opts(SecondsFormat::Secs, true);
+    let format = if args.json {
+        FormatArg::Json
+    } else {
+        args.format
+    };
+    let rendered = match format {
+        FormatArg::Text => text::render(&report, lang),
+        FormatArg::Csv => csv::render(&report, lang),
+        FormatArg::Html => html::render(&report, lang, &generated),
+        FormatArg::Json => json(&report, &generated)?,
+    };
+    match &args.output {
+        Some(path) => std::fs::write(path, rendered)
+            .with_context(|| format!("cannot write {}", path.display()))
+            .map_err(Failure::usage)?,
+        None => print!("{rendered}"),
+    }
+    Ok(Exit::Ok)
+}
+
+fn json(report: &report::Report, generated: &str) -> Result<String, Failure> {
+    let mut value = serde_json::to_value(report).map_err(Failure::archive)?;
+    value["generated_at"] = serde_json::Value::String(generated.to_string());
+    let mut text = serde_json::to_string_pretty(&value).map_err(Failure::archive)?;
+    text.push('\n');
+    Ok(text)
+}
+
+fn today(flag: Option<NaiveDate>) -> Result<NaiveDate, Failure> {
+    if let Some(day) = flag {
+        return Ok(day);
+    }
+    match std::env::var(TODAY_VAR) {
+        Ok(text) => NaiveDate::parse_from_str(&text, "%Y-%m-%d").map_err(|_| {
+            Failure::usage(anyhow!(
+                "{TODAY_VAR}={text:?} is not a date like \"2026-12-31\""
+            ))
+        }),
+        Err(_) => Ok(Utc::now().date_naive()),
+    }
+}
+
+fn group_by(by: ByArg) -> GroupBy {
+    match by {
+        ByArg::Collection => GroupBy::Collection,
+        ByArg::Centre => GroupBy::Centre,
+        ByArg::Operator => GroupBy::Operator,
+        ByArg::Day => GroupBy::Day,
+        ByArg::Batch => GroupBy::Batch,
+    }
+}

@@ -1,0 +1,190 @@
+//! The report as a person reads it in a terminal: per collection the headline sentence a
+//! supervisor forwards ("Hồ sơ cư trú: đã số hóa 46.949/46.949 hồ sơ (100,00%)"), the
+//! other figures, then an aligned table of the `--by` grouping. Columns are aligned by
+//! characters, not bytes, so Vietnamese names line up.
+
+use std::fmt::Write;
+
+use sohoa::config::Lang;
+use sohoa::report::{CollectionReport, Group, Report};
+
+use super::labels::{date, Labels};
+use crate::app::render::{dec, int};
+
+pub fn render(report: &Report, lang: Lang) -> String {
+    let l = Labels::of(lang);
+    let mut out = format!("{} · {} {}", l.title, l.as_of, date(report.today, lang));
+    if report.since.is_some() || report.until.is_some() {
+        let end = |d: Option<_>| d.map_or_else(|| "…".to_string(), |d| date(d, lang));
+        let _ = write!(
+            out,
+            " · {} {} – {}",
+            l.window,
+            end(report.since),
+            end(report.until)
+        );
+    }
+    out.push_str("\n\n");
+    for c in &report.collections {
+        collection(&mut out, c, report, lang);
+    }
+    out
+}
+
+/// "46.949/46.949 hồ sơ (100,00%)" or "46,949 of 46,949 digitised (100.00%)".
+pub fn headline(c: &CollectionReport, lang: Lang) -> String {
+    let l = Labels::of(lang);
+    let target = c.target.map_or_else(|| "?".to_string(), |t| int(t, lang));
+    let pct = c.percent.map_or_else(
+        || l.no_target.to_string(),
+        |p| format!("{}%", dec(p, 2, lang)),
+    );
+    let done = int(c.counts.digitised, lang);
+    match lang {
+        Lang::Vi => format!("{}: đã số hóa {done}/{target} hồ sơ ({pct})", c.name),
+        Lang::En => format!("{}: {done} of {target} digitised ({pct})", c.name),
+    }
+}
+
+fn collection(out: &mut String, c: &CollectionReport, report: &Report, lang: Lang) {
+    let l = Labels::of(lang);
+    let n = |x: u64| int(x, lang);
+    let _ = writeln!(out, "{}", headline(c, lang));
+    let k = &c.counts;
+    let mut states = format!(
+        "  {} {} · {} {} · {} {} · {} {}",
+        l.done.to_lowercase(),
+        n(k.done),
+        l.needs_review.to_lowercase(),
+        n(k.needs_review),
+        l.failed.to_lowercase(),
+        n(k.failed),
+        l.in_progress.to_lowercase(),
+        n(k.in_progress)
+    );
+    if let Some(unseen) = c.not_yet_seen {
+        let _ = write!(states, " · {} {}", l.not_yet_seen.to_lowercase(), n(unseen));
+    }
+    let _ = writeln!(out, "{states}");
+    let _ = writeln!(out, "  {}", pages_line(c, lang));
+    let _ = writeln!(out, "  {}", rate_line(c, lang));
+    let _ = writeln!(out, "  {}", eta_line(c, lang));
+    out.push('\n');
+    table(out, &c.groups, l.by(report.by), lang);
+    out.push('\n');
+}
+
+pub fn pages_line(c: &CollectionReport, lang: Lang) -> String {
+    let l = Labels::of(lang);
+    let mut s = format!("{} {}", l.pages.to_lowercase(), int(c.counts.pages, lang));
+    if let (Some(t), Some(p)) = (c.page_target, c.page_percent) {
+        let _ = write!(s, "/{} ({}%)", int(t, lang), dec(p, 2, lang));
+    }
+    s
+}
+
+pub fn rate_line(c: &CollectionReport, lang: Lang) -> String {
+    let l = Labels::of(lang);
+    if c.rate.active_days == 0 {
+        return format!("{}: {}", l.rate.to_lowercase(), l.no_activity);
+    }
+    format!(
+        "{}: {} {} · {} {} {} ({})",
+        l.rate.to_lowercase(),
+        dec(c.rate.dossiers_per_day, 1, lang),
+        l.dossiers,
+        dec(c.rate.pages_per_day, 1, lang),
+        l.pages.to_lowercase(),
+        l.per_day,
+        l.rate_basis.replace("{n}", &c.rate.active_days.to_string())
+    )
+}
+
+pub fn eta_line(c: &CollectionReport, lang: Lang) -> String {
+    let l = Labels::of(lang);
+    let reached = c.target.is_some_and(|t| c.counts.digitised >= t);
+    let mut s = match c.eta {
+        _ if reached => l.reached.to_string(),
+        Some(d) => format!("{}: {}", l.eta.to_lowercase(), date(d, lang)),
+        None if c.target.is_none() => l.no_target.to_string(),
+        None => format!("{}: {}", l.eta.to_lowercase(), l.no_eta),
+    };
+    if let (Some(deadline), Some(sched)) = (c.deadline, c.schedule) {
+        let _ = write!(
+            s,
+            " · {} {}",
+            l.deadline.to_lowercase(),
+            date(deadline, lang)
+        );
+        if !reached {
+            let _ = write!(s, ": {}", l.status(sched.status));
+        }
+        if let Some(needed) = sched.needed_per_day {
+            let _ = write!(
+                s,
+                ", {} {} {}/{} ({} {})",
+                l.needed,
+                int(needed, lang),
+                l.dossiers,
+                l.day.to_lowercase(),
+                int(sched.working_days_left, lang),
+                l.days_left
+            );
+        }
+    }
+    s
+}
+
+/// The header and cells of a group table, shared with CSV and HTML.
+pub fn group_cells(g: &Group, lang: Lang) -> Vec<String> {
+    let l = Labels::of(lang);
+    let opt = |x: Option<u64>| x.map_or_else(String::new, |x| int(x, lang));
+    let k = &g.counts;
+    vec![
+        g.key.clone().unwrap_or_else(|| l.unknown.to_string()),
+        opt(g.target),
+        int(k.digitised, lang),
+        g.percent
+            .map_or_else(String::new, |p| format!("{}%", dec(p, 2, lang))),
+        int(k.needs_review, lang),
+        int(k.failed, lang),
+        int(k.in_progress, lang),
+        int(k.pages, lang),
+    ]
+}
+
+pub fn group_header(by: &str, lang: Lang) -> Vec<String> {
+    let l = Labels::of(lang);
+    [
+        by,
+        l.target,
+        l.digitised,
+        "%",
+        l.needs_review,
+        l.failed,
+        l.in_progress,
+        l.pages,
+    ]
+    .map(str::to_string)
+    .to_vec()
+}
+
+fn table(out: &mut String, groups: &[Group], by: &str, lang: Lang) {
+    let mut rows = vec![group_header(by, lang)];
+    rows.extend(groups.iter().map(|g| group_cells(g, lang)));
+    let width = |i: usize| rows.iter().map(|r| r[i].chars().count()).max().unwrap_or(0);
+    let widths: Vec<usize> = (0..rows[0].len()).map(width).collect();
+    for row in &rows {
+        let mut line = String::from(" ");
+        for (i, cell) in row.iter().enumerate() {
+            let pad = widths[i] - cell.chars().count();
+            // The first column is a name (left); the rest are figures (right).
+            if i == 0 {
+                let _ = write!(line, " {cell}{}", " ".repeat(pad));
+            } else {
+                let _ = write!(line, "  {}{cell}", " ".repeat(pad));
+            }
+        }
+        let _ = writeln!(out, "{}", line.trim_end());
+    }
+}
