@@ -23,6 +23,12 @@ pub fn dispatch(cli: Cli) -> Outcome {
         Command::Export(ExportCommand::Text(args)) => {
             export_text(&load_settings(cli.config.as_deref())?, &args)
         }
+        Command::Export(ExportCommand::Bagit(args)) => {
+            super::verify_cmd::export_bagit(&load_settings(cli.config.as_deref())?, &args)
+        }
+        Command::Verify(args) => {
+            super::verify_cmd::verify(&load_settings(cli.config.as_deref())?, &args)
+        }
     }
 }
 

@@ -6,6 +6,8 @@ mod commands;
 mod exit;
 mod progress;
 mod render;
+mod verify_cmd;
+mod verify_render;
 
 use std::process::ExitCode;
 
