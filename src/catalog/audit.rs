@@ -386,3 +386,60 @@ fn unlinked_batches(conn: &Connection) -> Result<Vec<ChainIssue>, CatalogError> 
         })
         .collect())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testkit::{page, scanned, Harness, TestResult};
+    use super::*;
+
+    fn kinds(h: &Harness) -> Result<Vec<ChainIssueKind>, CatalogError> {
+        Ok(h.catalog.audit()?.chain.iter().map(|i| i.kind).collect())
+    }
+
+    #[test]
+    fn an_abandoned_batch_is_linked_when_closed_and_later_edits_are_named() -> TestResult {
+        let mut h = Harness::new()?;
+        h.dossiers(&[("HS-1", 1)])?;
+        h.record(&[scanned(
+            "HS-1",
+            "HS-1/p1.jpg",
+            b"one",
+            vec![page(0, "Nguyễn Văn A", &[])],
+        )])?;
+        assert!(kinds(&h)?.is_empty(), "a running batch needs no link yet");
+        assert_eq!(h.catalog.close_abandoned_batches()?, 1);
+        let audit = h.catalog.audit()?;
+        assert_eq!((audit.links, audit.chain.len()), (1, 0));
+        assert_ne!(audit.head, GENESIS.to_hex());
+        h.catalog
+            .conn
+            .execute("UPDATE page SET text = 'Nguyễn Văn B'", [])?;
+        let issues = h.catalog.audit()?.chain;
+        assert_eq!(issues.len(), 1, "{issues:?}");
+        assert_eq!(issues[0].kind, ChainIssueKind::RecordChanged);
+        assert_eq!(issues[0].page, Some(0));
+        assert_eq!(
+            issues[0].file.as_ref().map(|f| f.dossier.as_str()),
+            Some("HS-1")
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn links_refuse_ordinary_updates_and_deletes() -> TestResult {
+        let mut h = Harness::new()?;
+        h.catalog.close_abandoned_batches()?;
+        assert!(h
+            .catalog
+            .conn
+            .execute("DELETE FROM chain_link", [])
+            .is_err());
+        assert!(h
+            .catalog
+            .conn
+            .execute("UPDATE chain_link SET prev_hash = link_hash", [])
+            .is_err());
+        assert_eq!(h.catalog.audit()?.links, 1);
+        Ok(())
+    }
+}

@@ -139,32 +139,20 @@ pub fn verify<P: VerifyProgress>(
     let live = live.or(lock::held_since(archive)?);
     let cutoff = live.map_or(started, |since| since.min(started));
     let scan = store_scan::scan(archive, &known, cutoff)?;
-    let mut findings = checked.findings;
-    findings.extend(scan.findings);
-    findings.extend(
-        audit
-            .without_object
-            .into_iter()
-            .map(|(file, object)| Finding::RowWithoutObject { object, file }),
+    let skipped_recent = scan.skipped_recent;
+    let findings = gather(
+        checked.findings,
+        scan,
+        audit.without_object,
+        audit.chain,
+        |expected| {
+            !audit
+                .hashes
+                .iter()
+                .any(|h| h.eq_ignore_ascii_case(expected))
+        },
+        options.expect_root.as_deref(),
     );
-    findings.extend(
-        audit
-            .chain
-            .into_iter()
-            .map(|issue| Finding::CatalogChanged { issue }),
-    );
-    if let Some(expected) = &options.expect_root {
-        if !audit
-            .hashes
-            .iter()
-            .any(|h| h.eq_ignore_ascii_case(expected))
-        {
-            findings.push(Finding::RootNotFound {
-                expected: expected.clone(),
-            });
-        }
-    }
-    findings.sort_by_key(Finding::sort_key);
     let event = FixityEvent {
         at,
         agent: options.agent.clone(),
@@ -188,10 +176,40 @@ pub fn verify<P: VerifyProgress>(
         objects_checked: event.objects_checked,
         bytes_checked: event.bytes_checked,
         chain_links: audit.links,
-        skipped_recent: scan.skipped_recent,
+        skipped_recent,
         findings,
         head: catalog.chain_head()?,
     })
+}
+
+/// Every finding, in a stable order.
+fn gather(
+    checked: Vec<Finding>,
+    scan: store_scan::StoreScan,
+    without_object: Vec<(crate::catalog::FileUse, String)>,
+    chain: Vec<crate::catalog::ChainIssue>,
+    root_missing: impl Fn(&str) -> bool,
+    expect_root: Option<&str>,
+) -> Vec<Finding> {
+    let mut findings = checked;
+    findings.extend(scan.findings);
+    findings.extend(
+        without_object
+            .into_iter()
+            .map(|(file, object)| Finding::RowWithoutObject { object, file }),
+    );
+    findings.extend(
+        chain
+            .into_iter()
+            .map(|issue| Finding::CatalogChanged { issue }),
+    );
+    if let Some(expected) = expect_root.filter(|e| root_missing(e)) {
+        findings.push(Finding::RootNotFound {
+            expected: expected.to_string(),
+        });
+    }
+    findings.sort_by_key(Finding::sort_key);
+    findings
 }
 
 /// The objects this level checks, and for a sample, where it stopped.
