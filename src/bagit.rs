@@ -3,9 +3,11 @@
 //! (`<stem>.txt`, or `<stem>-p<N>.txt` for a multi-page file), `manifest-sha256.txt`,
 //! `tagmanifest-sha256.txt`, `bagit.txt` and `bag-info.txt`. Called by the binary.
 //!
-//! Invariants: the bag is only written into a folder that did not exist; every original is
-//! re-hashed while it is copied and the copy refused if it is not the archived content;
-//! names are NFC, and in manifests CR, LF and `%` are percent-encoded as RFC 8493 asks.
+//! Invariants: the bag is only written into a folder that did not exist (and removed again
+//! if writing fails); every original is re-hashed while it is copied and the copy refused if
+//! it is not the archived content; names are NFC, and in manifests CR, LF and `%` are
+//! percent-encoded as RFC 8493 asks. Page texts are taken from the catalog as they are:
+//! `sohoa verify` first tells whether the catalog was changed.
 
 use std::fs::{self, File};
 use std::io::{self, Read, Write};
@@ -90,9 +92,23 @@ pub fn export_bag(
             source: e,
         },
     })?;
+    let written = write_bag(store, options, &files, out);
+    if written.is_err() {
+        // The folder is ours (it did not exist): leave no half bag that looks like a bag.
+        let _ = fs::remove_dir_all(out);
+    }
+    written
+}
+
+fn write_bag(
+    store: &ObjectStore,
+    options: &BagOptions,
+    files: &[BagFile],
+    out: &Path,
+) -> Result<BagSummary, BagError> {
     let mut manifest = Vec::new();
     let mut summary = BagSummary { files: 0, bytes: 0 };
-    for file in &files {
+    for file in files {
         write_file(
             store,
             &options.collection,

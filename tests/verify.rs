@@ -360,3 +360,16 @@ fn validate(bag: &Path) -> bool {
     );
     out.status.success()
 }
+
+#[test]
+fn a_bag_is_not_written_from_an_altered_object() {
+    let w = copy_of_base();
+    flip_bit(&w);
+    let out = w.run(&["export", "bagit", "--collection", "cu-tru", "bag"], LIMIT);
+    assert_eq!(out.status.code(), Some(3), "{}", describe(&out));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not the archived content"));
+    assert!(
+        !w.path().join("bag").exists(),
+        "no half-written bag is left"
+    );
+}

@@ -39,7 +39,7 @@ fn file(u: &FileUse, lang: Lang) -> String {
 }
 
 fn chain(issue: &ChainIssue, lang: Lang) -> String {
-    let mut out = format!("{:?}", issue.kind);
+    let mut out = issue.kind.code().to_string();
     if let Some(seq) = issue.seq {
         let _ = write!(out, ", {} #{seq}", t(lang, "mắt xích", "link"));
     }
@@ -65,16 +65,17 @@ pub fn finding(f: &Finding, lang: Lang) -> String {
             expected_size,
             actual_size,
             files: u,
-        } => {
-            format!(
-                "{object}: {} {} ({} {}), {}",
-                t(lang, "thực tế", "actual"),
-                actual.as_deref().unwrap_or("?"),
-                int(*actual_size, lang),
-                t(lang, "byte, cần", "bytes, expected"),
-                int(*expected_size, lang),
-            ) + &format!("; {}", files(u, lang))
-        }
+        } => format!(
+            "{object}: {} {} ({} {}), {} {} {}; {}",
+            t(lang, "thực tế", "actual"),
+            actual.as_deref().unwrap_or("?"),
+            int(*actual_size, lang),
+            t(lang, "byte", "bytes"),
+            t(lang, "cần", "expected"),
+            int(*expected_size, lang),
+            t(lang, "byte", "bytes"),
+            files(u, lang)
+        ),
         Finding::UnknownFile { path } | Finding::LeftoverTemporary { path } => path.clone(),
         Finding::RowWithoutObject { object, file: u } => format!("{object}: {}", file(u, lang)),
         Finding::CatalogChanged { issue } => chain(issue, lang),

@@ -50,6 +50,20 @@ pub enum ChainIssueKind {
     RecordRemoved,
 }
 
+impl ChainIssueKind {
+    /// Stable kebab-case name, as in the JSON output.
+    pub fn code(self) -> &'static str {
+        match self {
+            ChainIssueKind::LinkMissing => "link-missing",
+            ChainIssueKind::LinkAltered => "link-altered",
+            ChainIssueKind::BatchUnlinked => "batch-unlinked",
+            ChainIssueKind::RecordChanged => "record-changed",
+            ChainIssueKind::RecordAdded => "record-added",
+            ChainIssueKind::RecordRemoved => "record-removed",
+        }
+    }
+}
+
 /// One finding about the chain, naming what it can.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ChainIssue {
