@@ -13,6 +13,7 @@ mod audit;
 mod bag;
 mod batch;
 mod chain;
+mod chain_audit;
 mod collection;
 mod dossier;
 mod error;
