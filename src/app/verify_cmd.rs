@@ -70,7 +70,9 @@ fn to_json(value: &impl serde::Serialize) -> Result<String, Failure> {
 
 /// Who verified, for the fixity event: program, version, user and host.
 fn agent() -> String {
-    let user = std::env::var("USER").unwrap_or_else(|_| "?".to_string());
+    let user = std::env::var("USER")
+        .or_else(|_| std::env::var("LOGNAME"))
+        .unwrap_or_else(|_| "?".to_string());
     let host = std::fs::read_to_string("/etc/hostname").unwrap_or_default();
     format!(
         "sohoa {} ({user}@{})",
