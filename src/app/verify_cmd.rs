@@ -128,15 +128,15 @@ impl VerifyProgress for LineProgress {
                 state.1.load(Ordering::Relaxed),
             );
             let mib = |b: u64| render::dec(b as f64 / 1_048_576.0, 1, lang);
-            let label = match lang {
-                Lang::Vi => "sohoa: đã kiểm tra",
-                Lang::En => "sohoa: verified",
+            let (label, objects) = match lang {
+                Lang::Vi => ("sohoa: đã kiểm tra", "đối tượng"),
+                Lang::En => ("sohoa: verified", "objects"),
             };
+            let count = render::int(state.2.load(Ordering::Relaxed), lang);
             eprintln!(
-                "{label} {} / {} MiB, {} objects",
+                "{label} {} / {} MiB, {count} {objects}",
                 mib(done),
-                mib(total),
-                state.2.load(Ordering::Relaxed)
+                mib(total)
             );
         });
     }
