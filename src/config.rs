@@ -34,6 +34,7 @@ struct FileConfig {
     lang: Option<String>,
     operator: Option<String>,
     centre: Option<String>,
+    organization: Option<String>,
     archive: ArchiveSection,
     #[serde(default)]
     ocr: OcrSection,
@@ -107,6 +108,8 @@ pub struct Settings {
     pub lang: Lang,
     pub operator: Option<String>,
     pub centre: Option<String>,
+    /// Who keeps the archive; `Source-Organization` of exported BagIt bags.
+    pub organization: Option<String>,
     pub ocr: OcrSettings,
     pub collections: Vec<CollectionSettings>,
 }
@@ -211,6 +214,7 @@ fn resolve(file: FileConfig, base: &Path, path: &Path, text: &str) -> Result<Set
         lang: lang.unwrap_or(Lang::Vi),
         operator: file.operator,
         centre: file.centre,
+        organization: file.organization,
         ocr,
         collections,
     })

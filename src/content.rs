@@ -12,6 +12,9 @@ use sha2::{Digest, Sha256};
 pub struct ContentId([u8; 32]);
 
 impl ContentId {
+    /// All zero bytes: the digest of nothing, used where a chain has no predecessor.
+    pub const ZERO: ContentId = ContentId([0; 32]);
+
     /// Hash a whole buffer at once.
     pub fn of_bytes(bytes: &[u8]) -> ContentId {
         ContentId(Sha256::digest(bytes).into())

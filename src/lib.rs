@@ -4,6 +4,7 @@
 //! renders results. Components (walking, decoding, OCR, the object store, the catalog) do not
 //! import each other: only [`pipeline`] composes them.
 
+pub mod bagit;
 pub mod blank;
 pub mod catalog;
 pub mod config;
@@ -11,10 +12,12 @@ pub mod content;
 pub mod decode;
 pub mod export;
 pub mod lock;
+pub mod merkle;
 pub mod model;
 pub mod ocr;
 pub mod pipeline;
 pub mod progress;
 pub mod report;
 pub mod store;
+pub mod verify;
 pub mod walk;

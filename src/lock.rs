@@ -58,6 +58,35 @@ impl ArchiveLock {
     }
 }
 
+/// When the run holding the lock of `archive` took it, or `None` when no run holds it. Used by
+/// `sohoa verify`, which never takes the lock: files younger than a live run are that run's
+/// work in progress, not findings. The probe holds a shared lock for an instant; a run
+/// starting in that instant is refused as if another run held the archive.
+///
+/// # Errors
+/// The lock file exists but cannot be opened or probed.
+pub fn held_since(archive: &Path) -> Result<Option<std::time::SystemTime>, LockError> {
+    let io_err = |source| LockError::Io {
+        archive: archive.to_path_buf(),
+        source,
+    };
+    let file = match File::open(archive.join("lock")) {
+        Ok(file) => file,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(io_err(e)),
+    };
+    match file.try_lock_shared() {
+        Ok(()) => {
+            file.unlock().map_err(io_err)?;
+            Ok(None)
+        }
+        Err(TryLockError::WouldBlock) => Ok(Some(
+            file.metadata().and_then(|m| m.modified()).map_err(io_err)?,
+        )),
+        Err(TryLockError::Error(e)) => Err(io_err(e)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -69,6 +98,17 @@ mod tests {
         let err = ArchiveLock::acquire(dir.path(), "pid 2").unwrap_err();
         assert!(err.to_string().contains("pid 1 on host-a"), "{err}");
         drop(first);
+        ArchiveLock::acquire(dir.path(), "pid 2").unwrap();
+    }
+
+    #[test]
+    fn held_since_sees_a_live_holder_only() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(held_since(dir.path()).unwrap().is_none(), "no lock file");
+        let lock = ArchiveLock::acquire(dir.path(), "pid 1").unwrap();
+        assert!(held_since(dir.path()).unwrap().is_some());
+        drop(lock);
+        assert!(held_since(dir.path()).unwrap().is_none());
         ArchiveLock::acquire(dir.path(), "pid 2").unwrap();
     }
 }

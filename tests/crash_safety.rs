@@ -127,4 +127,10 @@ fn interrupted_batches_are_not_left_marked_running() {
     assert_eq!(out.status.code(), Some(0), "{}", describe(&out));
     let statuses = place.batch_statuses();
     assert_eq!(statuses, ["interrupted", "finished"]);
+    // The killed batch was linked into the chain when the next run closed it: verify finds
+    // both batch links and nothing wrong.
+    let out = place.run(&["verify", "--quiet", "--json"], LIMIT);
+    assert_eq!(out.status.code(), Some(0), "{}", describe(&out));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["chain_links"], 2, "{}", describe(&out));
 }

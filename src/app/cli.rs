@@ -28,6 +28,52 @@ pub enum Command {
     Export(ExportCommand),
     /// Progress against targets: per collection, centre, operator, day or batch
     Report(ReportArgs),
+    /// Check every original and the catalog's chain; exit 1 on any finding
+    Verify(VerifyArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// Only the catalog's integrity and each object's presence and size
+    #[arg(long, conflicts_with = "sample")]
+    pub quick: bool,
+
+    /// Re-hash P% of the objects, after those the previous sample checked
+    #[arg(long, value_name = "P", value_parser = parse_percent)]
+    pub sample: Option<f64>,
+
+    /// Check that this chain head, kept earlier, is still a link of the chain
+    #[arg(long, value_name = "HEX")]
+    pub expect_root: Option<String>,
+
+    /// Print the current chain head and exit (keep it elsewhere for --expect-root)
+    #[arg(long, conflicts_with_all = ["quick", "sample", "history", "expect_root"])]
+    pub print_root: bool,
+
+    /// List past verifications and exit
+    #[arg(long, conflicts_with_all = ["quick", "sample", "expect_root"])]
+    pub history: bool,
+
+    /// Language of the report [default: `lang` in the config, else vi]
+    #[arg(long, value_enum)]
+    pub lang: Option<LangArg>,
+
+    /// Print the report as JSON on stdout
+    #[arg(long)]
+    pub json: bool,
+
+    /// No progress display on stderr
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+fn parse_percent(text: &str) -> Result<f64, String> {
+    match text.trim_end_matches('%').parse::<f64>() {
+        Ok(p) if p > 0.0 && p <= 100.0 => Ok(p),
+        _ => Err(format!(
+            "{text:?} is not a percentage above 0 and at most 100"
+        )),
+    }
 }
 
 #[derive(Debug, Args)]
@@ -76,6 +122,22 @@ pub struct InitArgs {
 pub enum ExportCommand {
     /// The OCR text of every page as OUT/<collection>/<dossier>/<file-stem>[-p<N>].txt
     Text(ExportTextArgs),
+    /// A BagIt 1.0 bag of a collection (or one batch of it), validated by standard tools
+    Bagit(ExportBagitArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ExportBagitArgs {
+    /// Output folder; must not exist
+    pub out: PathBuf,
+
+    /// The collection to bag
+    #[arg(long)]
+    pub collection: String,
+
+    /// Only the files recorded by this batch (its number in the catalog, or its uuid)
+    #[arg(long, value_name = "N")]
+    pub batch: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -26,6 +26,12 @@ pub fn dispatch(cli: Cli) -> Outcome {
         Command::Report(args) => {
             super::report::report(&load_settings(cli.config.as_deref())?, &args)
         }
+        Command::Export(ExportCommand::Bagit(args)) => {
+            super::verify_cmd::export_bagit(&load_settings(cli.config.as_deref())?, &args)
+        }
+        Command::Verify(args) => {
+            super::verify_cmd::verify(&load_settings(cli.config.as_deref())?, &args)
+        }
     }
 }
 

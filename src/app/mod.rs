@@ -7,6 +7,8 @@ mod exit;
 mod progress;
 mod render;
 mod report;
+mod verify_cmd;
+mod verify_render;
 
 use std::process::ExitCode;
 

@@ -6,6 +6,7 @@
 
 use rusqlite::{params, OptionalExtension, Row, TransactionBehavior};
 
+use super::chain;
 use super::collection::collection_rowid;
 use super::error::During;
 use super::{
@@ -66,8 +67,12 @@ impl Catalog {
     /// catalog.
     pub fn finish_batch(&mut self, id: BatchId, end: &BatchEnd) -> Result<(), CatalogError> {
         let c = &end.counts;
-        let changed = self
+        // One transaction: a batch never ends without its chain link.
+        let tx = self
             .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .during("finish a batch")?;
+        let changed = tx
             .prepare_cached(
                 "UPDATE batch SET finished_at = ?2, status = ?3, files_new = ?4,
                      files_changed = ?5, files_unchanged = ?6, files_failed = ?7, pages = ?8,
@@ -91,22 +96,36 @@ impl Catalog {
         if changed == 0 {
             return Err(CatalogError::BatchNotRunning { batch: id.0 });
         }
-        Ok(())
+        chain::link_batch(&tx, id.0)?;
+        tx.commit().during("finish a batch")
     }
 
     /// Mark batches still `running` as interrupted: their process died (killed, power cut)
-    /// without finishing them. Call only while holding the archive lock, when no other run
-    /// can be live. Returns how many were closed.
+    /// without finishing them. Each gets its chain link, covering what it recorded, so
+    /// nothing recorded escapes the chain. Call only while holding the archive lock, when no
+    /// other run can be live. Returns how many were closed.
     ///
     /// # Errors
     /// The catalog cannot be written.
     pub fn close_abandoned_batches(&mut self) -> Result<usize, CatalogError> {
-        self.conn
-            .execute(
-                "UPDATE batch SET status = 'interrupted' WHERE status = 'running'",
-                [],
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .during("close abandoned batches")?;
+        let running: Vec<i64> = tx
+            .prepare("SELECT id FROM batch WHERE status = 'running' ORDER BY id")
+            .and_then(|mut stmt| stmt.query_map([], |row| row.get(0))?.collect())
+            .during("close abandoned batches")?;
+        for id in &running {
+            tx.execute(
+                "UPDATE batch SET status = 'interrupted' WHERE id = ?1",
+                [id],
             )
-            .during("close abandoned batches")
+            .during("close abandoned batches")?;
+            chain::link_batch(&tx, *id)?;
+        }
+        tx.commit().during("close abandoned batches")?;
+        Ok(running.len())
     }
 
     /// Every batch, oldest first.

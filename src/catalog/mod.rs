@@ -9,10 +9,15 @@
 //! index; SHA-256) so that catalogs from several workstations can later be merged.
 //! Nothing is ever deleted; a changed source file becomes a new version.
 
+mod audit;
+mod bag;
 mod batch;
+mod chain;
+mod chain_audit;
 mod collection;
 mod dossier;
 mod error;
+mod fixity;
 mod mtime;
 mod page;
 mod progress;
@@ -34,7 +39,10 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use rusqlite::types::Type;
 use rusqlite::{Connection, OpenFlags, Row};
 
+pub use audit::{Audit, CatalogObject, ChainIssue, ChainIssueKind, FileUse};
+pub use bag::BagFile;
 pub use error::CatalogError;
+pub use fixity::FixityEvent;
 pub use progress::{DossierState, ProgressRow};
 pub use types::{
     BatchCounts, BatchEnd, BatchId, BatchRow, BatchStatus, CollectionInfo, CollectionStatus,

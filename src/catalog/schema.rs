@@ -124,6 +124,62 @@ CREATE TABLE current_file (
 -- UNIQUE holds trivially (file_id is unique) and tells the planner the order is total.
 CREATE UNIQUE INDEX current_file_dossier ON current_file(dossier_id, rel_path, file_id);
 "#,
+    // 2: the tamper-evident chain and the fixity events of `sohoa verify`. A link is
+    // appended when a batch ends (or is closed as interrupted) and for every verification;
+    // `chain_leaf` keeps the digest of every file and page row a batch link covers, so that
+    // verify can name the row that changed. Triggers refuse ordinary updates and deletes.
+    r#"
+CREATE TABLE fixity_event (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    agent TEXT NOT NULL,
+    level TEXT NOT NULL CHECK (level IN ('quick', 'full', 'sample')),
+    outcome TEXT NOT NULL CHECK (outcome IN ('clean', 'findings')),
+    objects_checked INTEGER NOT NULL CHECK (objects_checked >= 0),
+    bytes_checked INTEGER NOT NULL CHECK (bytes_checked >= 0),
+    findings INTEGER NOT NULL CHECK (findings >= 0),
+    sample_cursor TEXT
+) STRICT;
+
+CREATE TABLE chain_link (
+    seq INTEGER PRIMARY KEY CHECK (seq >= 1),
+    batch_id INTEGER UNIQUE REFERENCES batch(id),
+    fixity_id INTEGER UNIQUE REFERENCES fixity_event(id),
+    merkle_root TEXT NOT NULL CHECK (length(merkle_root) = 64),
+    prev_hash TEXT NOT NULL CHECK (length(prev_hash) = 64),
+    link_hash TEXT NOT NULL CHECK (length(link_hash) = 64),
+    CHECK ((batch_id IS NULL) != (fixity_id IS NULL))
+) STRICT;
+
+CREATE TABLE chain_leaf (
+    batch_id INTEGER NOT NULL REFERENCES batch(id),
+    kind TEXT NOT NULL CHECK (kind IN ('file', 'page')),
+    row_id INTEGER NOT NULL,
+    digest BLOB NOT NULL CHECK (length(digest) = 32),
+    PRIMARY KEY (batch_id, kind, row_id)
+) STRICT, WITHOUT ROWID;
+
+-- Batches recorded before the chain existed: no link covers them, and verify says so once
+-- instead of reporting each as unlinked.
+CREATE TABLE chain_legacy (batch_id INTEGER PRIMARY KEY REFERENCES batch(id)) STRICT;
+INSERT INTO chain_legacy (batch_id) SELECT id FROM batch;
+
+-- Links are computed from the pages of one batch.
+CREATE INDEX page_batch ON page(batch_id);
+
+CREATE TRIGGER chain_link_append_only_update BEFORE UPDATE ON chain_link
+BEGIN SELECT RAISE(ABORT, 'chain_link is append-only'); END;
+CREATE TRIGGER chain_link_append_only_delete BEFORE DELETE ON chain_link
+BEGIN SELECT RAISE(ABORT, 'chain_link is append-only'); END;
+CREATE TRIGGER chain_leaf_append_only_update BEFORE UPDATE ON chain_leaf
+BEGIN SELECT RAISE(ABORT, 'chain_leaf is append-only'); END;
+CREATE TRIGGER chain_leaf_append_only_delete BEFORE DELETE ON chain_leaf
+BEGIN SELECT RAISE(ABORT, 'chain_leaf is append-only'); END;
+CREATE TRIGGER fixity_event_append_only_update BEFORE UPDATE ON fixity_event
+BEGIN SELECT RAISE(ABORT, 'fixity_event is append-only'); END;
+CREATE TRIGGER fixity_event_append_only_delete BEFORE DELETE ON fixity_event
+BEGIN SELECT RAISE(ABORT, 'fixity_event is append-only'); END;
+"#,
 ];
 
 /// The schema version this code writes and understands.
