@@ -15,5 +15,6 @@ pub mod model;
 pub mod ocr;
 pub mod pipeline;
 pub mod progress;
+pub mod search;
 pub mod store;
 pub mod walk;

@@ -17,6 +17,9 @@ mod mtime;
 mod page;
 mod read;
 mod schema;
+mod search;
+mod search_index;
+mod show;
 mod status;
 mod types;
 mod write;
@@ -34,6 +37,8 @@ use rusqlite::types::Type;
 use rusqlite::{Connection, OpenFlags, Row};
 
 pub use error::CatalogError;
+pub use search::{Hit, SearchRequest};
+pub use show::{DossierView, PageView};
 pub use types::{
     BatchCounts, BatchEnd, BatchId, BatchRow, BatchStatus, CollectionInfo, CollectionStatus,
     DossierPlan, FailureRow, KnownFile, NewBatch, PageText,

@@ -124,6 +124,8 @@ CREATE TABLE current_file (
 -- UNIQUE holds trivially (file_id is unique) and tells the planner the order is total.
 CREATE UNIQUE INDEX current_file_dossier ON current_file(dossier_id, rel_path, file_id);
 "#,
+    // 2: the folded search index and extracted fields (see `search_index.rs`).
+    super::search_index::MIGRATION,
 ];
 
 /// The schema version this code writes and understands.
@@ -176,6 +178,13 @@ pub(super) fn migrate(
         tx.pragma_update(None, "user_version", version)
             .map_err(migrate_err)?;
     }
+    // Pages recorded before the search index existed get their rows now, in this
+    // transaction; a no-op once done.
+    super::search_index::backfill(&tx).map_err(|source| CatalogError::Migrate {
+        path: path.to_path_buf(),
+        version: known_version(),
+        source,
+    })?;
     tx.commit().map_err(open_err)
 }
 
