@@ -26,6 +26,10 @@ pub enum Command {
     /// Export from the archive
     #[command(subcommand)]
     Export(ExportCommand),
+    /// Find pages: words without marks, "phrases", prefix*, AND/OR/NOT, --id, --name, --born
+    Search(super::lookup::SearchArgs),
+    /// A dossier's metadata and pages; the text of one page with --page N
+    Show(super::lookup::ShowArgs),
 }
 
 #[derive(Debug, Args)]

@@ -23,6 +23,10 @@ pub fn dispatch(cli: Cli) -> Outcome {
         Command::Export(ExportCommand::Text(args)) => {
             export_text(&load_settings(cli.config.as_deref())?, &args)
         }
+        Command::Search(args) => {
+            super::lookup::search(&load_settings(cli.config.as_deref())?, &args)
+        }
+        Command::Show(args) => super::lookup::show(&load_settings(cli.config.as_deref())?, &args),
     }
 }
 
