@@ -10,7 +10,7 @@ use clap::Args;
 use sohoa::catalog::{Catalog, CatalogError, SearchRequest};
 use sohoa::config::{Lang, Settings};
 use sohoa::pipeline::CATALOG_FILE;
-use sohoa::search::{fold, normalise_id, parse, Match};
+use sohoa::search::{normalise_id, parse, Match};
 
 use super::cli::LangArg;
 use super::exit::{Exit, Failure};
@@ -31,7 +31,7 @@ pub struct SearchArgs {
     #[arg(long, value_name = "NUMBER")]
     pub id: Option<String>,
 
-    /// Pages naming this person after "Họ và tên" / "Họ, chữ đệm và tên" (marks ignored)
+    /// Pages naming this person after "Họ và tên" / "Họ, chữ đệm và tên": the full name or its first words (marks ignored)
     #[arg(long, value_name = "NAME")]
     pub name: Option<String>,
 
@@ -169,7 +169,7 @@ fn name_arg(raw: &str) -> Result<String, Failure> {
         .into_iter()
         .map(|t| t.norm)
         .collect();
-    if words.is_empty() || fold(raw).contains('%') {
+    if words.is_empty() {
         return Err(Failure::usage(anyhow!(
             "--name {raw:?}: give a name, e.g. \"nguyen van a\""
         )));

@@ -8,7 +8,7 @@
 //! (O/o→0, l/I/|→1, B→8), dates as `YYYY-MM-DD`, names folded ("nguyen van a"); `raw` keeps
 //! the text as read, to show and highlight.
 
-use super::fold::{fold, tokens, Match};
+use super::fold::{fold, fold_char, tokens, Match};
 
 /// What a field is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -70,7 +70,8 @@ pub fn normalise_id(raw: &str) -> Option<String> {
 }
 
 fn ids(line: &str, out: &mut Vec<Field>) {
-    let old_context = {
+    // Folded only when a 9-digit candidate asks, as most lines have none.
+    let old_context = || {
         let f = fold(line);
         f.contains("cmnd") || f.contains("chung minh")
     };
@@ -94,7 +95,7 @@ fn ids(line: &str, out: &mut Vec<Field>) {
         };
         let kind = match value.len() {
             12 if digits >= 6 => FieldKind::Id,
-            9 if digits >= 5 && old_context => FieldKind::OldId,
+            9 if digits >= 5 && old_context() => FieldKind::OldId,
             _ => continue,
         };
         out.push(Field {
@@ -108,10 +109,12 @@ fn ids(line: &str, out: &mut Vec<Field>) {
 const NAME_LABELS: [&str; 2] = ["ho, chu dem va ten", "ho va ten"];
 
 fn names(line: &str, out: &mut Vec<Field>) {
-    let folded: Vec<char> = line
-        .chars()
-        .map(|c| fold(&c.to_string()).chars().next().unwrap_or(c))
-        .collect();
+    // The labels start "Họ": skip lines without an h at once.
+    if !line.contains(['h', 'H']) {
+        return;
+    }
+    // One folded char per original char, so positions carry over to the original.
+    let folded: Vec<char> = line.chars().map(|c| fold_char(c).unwrap_or(c)).collect();
     let original: Vec<char> = line.chars().collect();
     let flat: String = folded.iter().collect();
     for label in NAME_LABELS {
@@ -153,6 +156,10 @@ fn names(line: &str, out: &mut Vec<Field>) {
 
 /// Dates after "sinh" (born), within a few words, possibly across a line break.
 fn born(text: &str, out: &mut Vec<Field>) {
+    // "sinh" carries no marks: a page without it in any case has no birth date to find.
+    if !["sinh", "Sinh", "SINH"].iter().any(|w| text.contains(w)) {
+        return;
+    }
     let toks = tokens(text, Match::Folded);
     for (i, t) in toks.iter().enumerate() {
         if t.norm != "sinh" {

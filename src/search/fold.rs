@@ -10,10 +10,13 @@
 use std::ops::Range;
 
 use unicode_normalization::char::is_combining_mark;
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
 /// Fold one character, or drop it (a stray combining mark).
-fn fold_char(c: char) -> Option<char> {
+pub fn fold_char(c: char) -> Option<char> {
+    if c.is_ascii() {
+        return Some(c.to_ascii_lowercase());
+    }
     if is_combining_mark(c) {
         return None;
     }
@@ -26,6 +29,10 @@ fn fold_char(c: char) -> Option<char> {
 
 /// The folded form of `text`: "Đồng Nai" → "dong nai". Input in NFD or NFC folds alike.
 pub fn fold(text: &str) -> String {
+    // Stored text is NFC already; the quick check spares composing it again.
+    if is_nfc_quick(text.chars()) == IsNormalized::Yes {
+        return text.chars().filter_map(fold_char).collect();
+    }
     text.nfc().filter_map(fold_char).collect()
 }
 
