@@ -18,6 +18,7 @@ pub mod ocr;
 pub mod pipeline;
 pub mod progress;
 pub mod report;
+pub mod search;
 pub mod store;
 pub mod verify;
 pub mod walk;

@@ -30,6 +30,10 @@ pub enum Command {
     Report(ReportArgs),
     /// Check every original and the catalog's chain; exit 1 on any finding
     Verify(VerifyArgs),
+    /// Find pages: words without marks, "phrases", prefix*, AND/OR/NOT, --id, --name, --born
+    Search(super::lookup::SearchArgs),
+    /// A dossier's metadata and pages; the text of one page with --page N
+    Show(super::lookup::ShowArgs),
 }
 
 #[derive(Debug, Args)]

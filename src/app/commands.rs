@@ -32,6 +32,10 @@ pub fn dispatch(cli: Cli) -> Outcome {
         Command::Verify(args) => {
             super::verify_cmd::verify(&load_settings(cli.config.as_deref())?, &args)
         }
+        Command::Search(args) => {
+            super::lookup::search(&load_settings(cli.config.as_deref())?, &args)
+        }
+        Command::Show(args) => super::lookup::show(&load_settings(cli.config.as_deref())?, &args),
     }
 }
 

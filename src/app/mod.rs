@@ -4,6 +4,8 @@
 mod cli;
 mod commands;
 mod exit;
+mod lookup;
+mod lookup_render;
 mod progress;
 mod render;
 mod report;

@@ -35,6 +35,13 @@ pub enum CatalogError {
     UnknownCollection { collection: String },
     #[error("dossier {dossier:?} of collection {collection:?} was not registered")]
     UnknownDossier { collection: String, dossier: String },
+    #[error("no dossier {dossier:?} in the catalog")]
+    NoSuchDossier { dossier: String },
+    #[error("dossier {dossier:?} exists in several collections ({}): name one with --collection", collections.join(", "))]
+    AmbiguousDossier {
+        dossier: String,
+        collections: Vec<String>,
+    },
     #[error("file {rel_path:?} of collection {collection:?} is not in the catalog")]
     UnknownFile {
         collection: String,

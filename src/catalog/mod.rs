@@ -23,6 +23,9 @@ mod page;
 mod progress;
 mod read;
 mod schema;
+mod search;
+mod search_index;
+mod show;
 mod status;
 mod types;
 mod write;
@@ -44,6 +47,8 @@ pub use bag::BagFile;
 pub use error::CatalogError;
 pub use fixity::FixityEvent;
 pub use progress::{DossierState, ProgressRow};
+pub use search::{Hit, SearchRequest};
+pub use show::{DossierView, PageView};
 pub use types::{
     BatchCounts, BatchEnd, BatchId, BatchRow, BatchStatus, CollectionInfo, CollectionStatus,
     DossierPlan, FailureRow, KnownFile, NewBatch, PageText,

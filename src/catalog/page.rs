@@ -58,9 +58,10 @@ fn insert_rows(
         flags.join(","),
         batch.0,
     ])?;
+    let id = conn.last_insert_rowid();
     conn.prepare_cached("INSERT INTO page_fts (rowid, text) VALUES (?1, ?2)")?
-        .execute(params![conn.last_insert_rowid(), page.text])?;
-    Ok(())
+        .execute(params![id, page.text])?;
+    super::search_index::index_page(conn, id, &page.text)
 }
 
 #[cfg(test)]

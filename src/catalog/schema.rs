@@ -180,6 +180,8 @@ BEGIN SELECT RAISE(ABORT, 'fixity_event is append-only'); END;
 CREATE TRIGGER fixity_event_append_only_delete BEFORE DELETE ON fixity_event
 BEGIN SELECT RAISE(ABORT, 'fixity_event is append-only'); END;
 "#,
+    // 3: the folded search index and extracted fields (see `search_index.rs`).
+    super::search_index::MIGRATION,
 ];
 
 /// The schema version this code writes and understands.
@@ -232,6 +234,13 @@ pub(super) fn migrate(
         tx.pragma_update(None, "user_version", version)
             .map_err(migrate_err)?;
     }
+    // Pages recorded before the search index existed get their rows now, in this
+    // transaction; a no-op once done.
+    super::search_index::backfill(&tx).map_err(|source| CatalogError::Migrate {
+        path: path.to_path_buf(),
+        version: known_version(),
+        source,
+    })?;
     tx.commit().map_err(open_err)
 }
 

@@ -1,0 +1,244 @@
+//! `sohoa search` and `sohoa show`: arguments, their validation into a
+//! [`SearchRequest`], and the commands. Rendering is in `lookup_render.rs`. Bad queries and
+//! malformed look-up values are usage errors (exit 2) with the parser's message; a missing
+//! or unusable catalog is exit 3; no result is not an error (exit 0, a note on stderr).
+
+use std::io::IsTerminal;
+
+use anyhow::anyhow;
+use clap::Args;
+use sohoa::catalog::{Catalog, CatalogError, SearchRequest};
+use sohoa::config::{Lang, Settings};
+use sohoa::pipeline::CATALOG_FILE;
+use sohoa::search::{normalise_id, parse, Match};
+
+use super::cli::LangArg;
+use super::exit::{Exit, Failure};
+use super::lookup_render as show_out;
+use super::Outcome;
+
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// Words, "phrases", prefix*, AND, OR, NOT, ( ); marks and đ/d ignored unless --exact
+    #[arg(value_name = "QUERY")]
+    pub query: Vec<String>,
+
+    /// Match tone and vowel marks and đ exactly (case still ignored)
+    #[arg(long)]
+    pub exact: bool,
+
+    /// Pages with this personal ID number (12 digits, or an old 9-digit one)
+    #[arg(long, value_name = "NUMBER")]
+    pub id: Option<String>,
+
+    /// Pages naming this person after "Họ và tên" / "Họ, chữ đệm và tên": the full name or its first words (marks ignored)
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+
+    /// Pages with this birth date: YYYY, YYYY-MM, YYYY-MM-DD or DD/MM/YYYY
+    #[arg(long, value_name = "DATE")]
+    pub born: Option<String>,
+
+    /// Only this collection
+    #[arg(long)]
+    pub collection: Option<String>,
+
+    /// At most this many results
+    #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..=10000))]
+    pub limit: u32,
+
+    /// Skip this many results first (for paging)
+    #[arg(long, default_value_t = 0)]
+    pub offset: u32,
+
+    /// Results as JSON on stdout
+    #[arg(long)]
+    pub json: bool,
+
+    /// Language of the labels [default: `lang` in the config, else vi]
+    #[arg(long, value_enum)]
+    pub lang: Option<LangArg>,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// Dossier code, e.g. CT-2023-0001
+    pub dossier: String,
+
+    /// The collection, when the code exists in several
+    #[arg(long)]
+    pub collection: Option<String>,
+
+    /// Print the text of this page (1-based, in reading order)
+    #[arg(long, value_name = "N")]
+    pub page: Option<u32>,
+
+    /// As JSON on stdout
+    #[arg(long)]
+    pub json: bool,
+
+    /// Language of the labels [default: `lang` in the config, else vi]
+    #[arg(long, value_enum)]
+    pub lang: Option<LangArg>,
+}
+
+fn lang(arg: Option<LangArg>, settings: &Settings) -> Lang {
+    match arg {
+        Some(LangArg::Vi) => Lang::Vi,
+        Some(LangArg::En) => Lang::En,
+        None => settings.lang,
+    }
+}
+
+fn open(settings: &Settings, collection: Option<&String>) -> Result<Catalog, Failure> {
+    if let Some(id) = collection {
+        settings
+            .select(std::slice::from_ref(id))
+            .map_err(|e| Failure::usage(anyhow!(e)))?;
+    }
+    Catalog::open_existing(&settings.archive.join(CATALOG_FILE)).map_err(Failure::archive)
+}
+
+pub fn search(settings: &Settings, args: &SearchArgs) -> Outcome {
+    let req = request(args)?;
+    let catalog = open(settings, args.collection.as_ref())?;
+    let hits = catalog.search(&req).map_err(Failure::archive)?;
+    let lang = lang(args.lang, settings);
+    if args.json {
+        println!("{}", show_out::hits_json(&hits));
+    } else {
+        print!(
+            "{}",
+            show_out::hits(&hits, lang, std::io::stdout().is_terminal())
+        );
+    }
+    if hits.is_empty() && !args.json {
+        eprintln!("sohoa: {}", show_out::no_results(lang));
+    }
+    Ok(Exit::Ok)
+}
+
+/// Validate the arguments into a request: every refusal is a usage error saying why.
+fn request(args: &SearchArgs) -> Result<SearchRequest, Failure> {
+    let mode = if args.exact {
+        Match::Exact
+    } else {
+        Match::Folded
+    };
+    let text = args.query.join(" ");
+    let query = if args.query.is_empty() {
+        None
+    } else {
+        Some(parse(&text, mode).map_err(|e| Failure::usage(anyhow!("bad query {text:?}: {e}")))?)
+    };
+    let id = args.id.as_deref().map(id_arg).transpose()?;
+    let name = args.name.as_deref().map(name_arg).transpose()?;
+    let born = args.born.as_deref().map(born_arg).transpose()?;
+    if query.is_none() && id.is_none() && name.is_none() && born.is_none() {
+        return Err(Failure::usage(anyhow!(
+            "nothing to search for: give a QUERY, --id, --name or --born"
+        )));
+    }
+    Ok(SearchRequest {
+        query,
+        mode,
+        id,
+        name,
+        born,
+        collection: args.collection.clone(),
+        limit: args.limit as usize,
+        offset: args.offset as usize,
+    })
+}
+
+fn id_arg(raw: &str) -> Result<String, Failure> {
+    let compact: String = raw
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '.' | '-'))
+        .collect();
+    match normalise_id(&compact) {
+        Some(id) if id.len() == 12 || id.len() == 9 => Ok(id),
+        _ => Err(Failure::usage(anyhow!(
+            "--id {raw:?}: an ID number has 12 digits (or 9 for an old identity card)"
+        ))),
+    }
+}
+
+fn name_arg(raw: &str) -> Result<String, Failure> {
+    let words: Vec<String> = sohoa::search::fold::tokens(raw, Match::Folded)
+        .into_iter()
+        .map(|t| t.norm)
+        .collect();
+    if words.is_empty() {
+        return Err(Failure::usage(anyhow!(
+            "--name {raw:?}: give a name, e.g. \"nguyen van a\""
+        )));
+    }
+    Ok(words.join(" "))
+}
+
+/// `YYYY`, `YYYY-MM`, `YYYY-MM-DD` or `DD/MM/YYYY`, to the stored `YYYY-MM-DD` prefix.
+fn born_arg(raw: &str) -> Result<String, Failure> {
+    let bad = || {
+        Failure::usage(anyhow!(
+            "--born {raw:?}: give a year (1985), a month (1985-11) or a date (1985-11-01 or 01/11/1985)"
+        ))
+    };
+    let num = |s: &str, len: usize, max: u32| -> Option<u32> {
+        (s.len() == len && s.chars().all(|c| c.is_ascii_digit()))
+            .then(|| s.parse().ok())
+            .flatten()
+            .filter(|n| (1..=max).contains(n))
+    };
+    let parts: Vec<&str> = raw.trim().split(['-', '/']).collect();
+    let (y, m, d) = match (raw.contains('/'), parts.as_slice()) {
+        (true, [d, m, y]) => (num(y, 4, 9999), Some(num(m, 2, 12)), Some(num(d, 2, 31))),
+        (false, [y]) => (num(y, 4, 9999), None, None),
+        (false, [y, m]) => (num(y, 4, 9999), Some(num(m, 2, 12)), None),
+        (false, [y, m, d]) => (num(y, 4, 9999), Some(num(m, 2, 12)), Some(num(d, 2, 31))),
+        _ => return Err(bad()),
+    };
+    let y = y.ok_or_else(bad)?;
+    let mut out = format!("{y:04}");
+    for part in [m, d].into_iter().flatten() {
+        out.push_str(&format!("-{:02}", part.ok_or_else(bad)?));
+    }
+    Ok(out)
+}
+
+pub fn show(settings: &Settings, args: &ShowArgs) -> Outcome {
+    let catalog = open(settings, args.collection.as_ref())?;
+    let view = catalog
+        .dossier_view(args.collection.as_deref(), &args.dossier)
+        .map_err(|e| match e {
+            CatalogError::NoSuchDossier { .. } | CatalogError::AmbiguousDossier { .. } => {
+                Failure::usage(e)
+            }
+            other => Failure::archive(other),
+        })?;
+    let lang = lang(args.lang, settings);
+    if let Some(n) = args.page {
+        let Some(page) = view.pages.iter().find(|p| p.number == n) else {
+            return Err(Failure::usage(anyhow!(
+                "dossier {} has {} pages; there is no page {n}",
+                view.code,
+                view.pages.len()
+            )));
+        };
+        if args.json {
+            println!("{}", show_out::page_json(&view, page));
+        } else {
+            print!("{}", page.text);
+            if !page.text.ends_with('\n') {
+                println!();
+            }
+        }
+        return Ok(Exit::Ok);
+    }
+    if args.json {
+        println!("{}", show_out::dossier_json(&view));
+    } else {
+        print!("{}", show_out::dossier(&view, lang));
+    }
+    Ok(Exit::Ok)
+}

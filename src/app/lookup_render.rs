@@ -1,0 +1,162 @@
+//! Text and JSON for `sohoa search` and `sohoa show`, labels in Vietnamese and English.
+//! Matches in snippets are bold on a terminal and between « » otherwise (and in JSON), so
+//! that piped output and scripts still see them.
+
+use std::fmt::Write;
+
+use serde_json::{json, Value};
+use sohoa::catalog::{DossierView, Hit, PageView};
+use sohoa::config::Lang;
+
+use super::render::{dec, int};
+
+const BOLD: (&str, &str) = ("\x1b[1m", "\x1b[0m");
+const MARKS: (&str, &str) = ("«", "»");
+
+fn label(lang: Lang, vi: &'static str, en: &'static str) -> &'static str {
+    match lang {
+        Lang::Vi => vi,
+        Lang::En => en,
+    }
+}
+
+pub fn no_results(lang: Lang) -> &'static str {
+    label(lang, "không tìm thấy kết quả nào", "no results")
+}
+
+pub fn hits(hits: &[Hit], lang: Lang, terminal: bool) -> String {
+    let (open, close) = if terminal { BOLD } else { MARKS };
+    let page = label(lang, "trang", "page");
+    let mut out = String::new();
+    for h in hits {
+        let _ = writeln!(
+            out,
+            "{}  {}  {page} {}  ({})",
+            h.collection, h.dossier, h.page_number, h.rel_path
+        );
+        let _ = writeln!(out, "    {}", h.snippet.marked(open, close));
+    }
+    out
+}
+
+pub fn hits_json(hits: &[Hit]) -> String {
+    let rows: Vec<Value> = hits
+        .iter()
+        .map(|h| {
+            json!({
+                "collection": h.collection,
+                "dossier": h.dossier,
+                "page": h.page_number,
+                "file": h.rel_path,
+                "page_in_file": h.page_index + 1,
+                "rank": h.rank,
+                "snippet": h.snippet.marked(MARKS.0, MARKS.1),
+            })
+        })
+        .collect();
+    serde_json::to_string_pretty(&rows).unwrap_or_default()
+}
+
+fn page_value(p: &PageView) -> Value {
+    json!({
+        "page": p.number,
+        "file": p.rel_path,
+        "page_in_file": p.page_index + 1,
+        "sha256": p.sha256,
+        "dpi": p.dpi.map(|(x, y)| json!([x, y])),
+        "confidence": p.confidence,
+        "flags": p.flags,
+    })
+}
+
+pub fn dossier_json(v: &DossierView) -> String {
+    let doc = json!({
+        "collection": v.collection,
+        "dossier": v.code,
+        "expected_files": v.expected_files,
+        "first_seen": v.first_seen,
+        "last_seen": v.last_seen,
+        "pages": v.pages.iter().map(page_value).collect::<Vec<_>>(),
+        "failed": v.failed.iter().map(|(path, kind, message)| {
+            json!({"file": path, "kind": kind, "message": message})
+        }).collect::<Vec<_>>(),
+    });
+    serde_json::to_string_pretty(&doc).unwrap_or_default()
+}
+
+pub fn page_json(v: &DossierView, p: &PageView) -> String {
+    let mut doc = page_value(p);
+    doc["collection"] = json!(v.collection);
+    doc["dossier"] = json!(v.code);
+    doc["text"] = json!(p.text);
+    serde_json::to_string_pretty(&doc).unwrap_or_default()
+}
+
+pub fn dossier(v: &DossierView, l: Lang) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{} {} ({})",
+        label(l, "Hồ sơ", "Dossier"),
+        v.code,
+        v.collection
+    );
+    let _ = writeln!(
+        out,
+        "{}: {}",
+        label(l, "Số tệp dự kiến", "Expected files"),
+        int(u64::from(v.expected_files), l)
+    );
+    let _ = writeln!(
+        out,
+        "{}: {}",
+        label(l, "Lần đầu lưu", "First seen"),
+        v.first_seen
+    );
+    let _ = writeln!(
+        out,
+        "{}: {}",
+        label(l, "Lần cuối thấy", "Last seen"),
+        v.last_seen
+    );
+    let _ = writeln!(
+        out,
+        "{}: {}",
+        label(l, "Số trang", "Pages"),
+        int(v.pages.len() as u64, l)
+    );
+    for p in &v.pages {
+        let dpi = p.dpi.map_or("-".to_string(), |(x, y)| {
+            if (x - y).abs() < 0.5 {
+                dec(x, 0, l)
+            } else {
+                format!("{}×{}", dec(x, 0, l), dec(y, 0, l))
+            }
+        });
+        let conf = p.confidence.map_or("-".to_string(), |c| dec(c, 1, l));
+        let flags = if p.flags.is_empty() {
+            "-".to_string()
+        } else {
+            p.flags.join(",")
+        };
+        let _ = writeln!(
+            out,
+            "  {} {:>3}  {}#{}  sha256 {}  dpi {dpi}  {} {conf}  {} {flags}",
+            label(l, "trang", "page"),
+            p.number,
+            p.rel_path,
+            p.page_index + 1,
+            p.sha256,
+            label(l, "độ tin cậy", "confidence"),
+            label(l, "cờ", "flags"),
+        );
+    }
+    for (path, kind, message) in &v.failed {
+        let _ = writeln!(
+            out,
+            "  {} {path}: {kind}: {message}",
+            label(l, "lỗi", "failed")
+        );
+    }
+    out
+}

@@ -1,0 +1,284 @@
+//! Searching current pages: full text through `page_fold` (folded) or `page_fts` (exact,
+//! filtered again here since that index ignores marks), and look-up by extracted field. Only
+//! current versions are searched: every query joins `current_file`. Ranked by bm25, ties
+//! and field-only look-ups ordered by collection, dossier, path and page.
+//!
+//! The FTS5 expression always comes from [`Query::to_fts`], never from user text.
+
+use rusqlite::types::Value;
+
+use super::error::During;
+use super::{Catalog, CatalogError};
+use crate::search::{snippet, Match, Query, Snippet};
+
+/// What to look for; every given condition must hold.
+#[derive(Debug, Clone)]
+pub struct SearchRequest {
+    pub query: Option<Query>,
+    pub mode: Match,
+    /// A normalised ID number (12 or 9 digits).
+    pub id: Option<String>,
+    /// A folded name, words separated by one space.
+    pub name: Option<String>,
+    /// `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
+    pub born: Option<String>,
+    pub collection: Option<String>,
+    pub limit: usize,
+    pub offset: usize,
+}
+
+/// One matching page.
+#[derive(Debug, Clone)]
+pub struct Hit {
+    pub collection: String,
+    pub dossier: String,
+    pub rel_path: String,
+    /// 0-based, in its file.
+    pub page_index: u32,
+    /// 1-based, in its dossier (files in natural order), as `show --page` takes it.
+    pub page_number: u32,
+    /// bm25: lower is better; 0 for a field-only look-up.
+    pub rank: f64,
+    pub snippet: Snippet,
+}
+
+struct Row {
+    collection: String,
+    dossier_id: i64,
+    dossier: String,
+    rel_path: String,
+    page_index: u32,
+    text: String,
+    rank: f64,
+}
+
+impl Catalog {
+    /// The current pages matching `req`, best first.
+    ///
+    /// # Errors
+    /// The catalog cannot be read.
+    pub fn search(&self, req: &SearchRequest) -> Result<Vec<Hit>, CatalogError> {
+        let window = (req.offset + req.limit).saturating_mul(4).max(200);
+        let hits = self.search_within(req, Some(window))?;
+        // Fewer than asked: the window may have cut rows that the filters would keep.
+        let windowed = req.query.is_some()
+            && req.mode == Match::Folded
+            && req.id.is_none()
+            && req.name.is_none()
+            && req.born.is_none();
+        if windowed && hits.len() < req.limit {
+            return self.search_within(req, None);
+        }
+        Ok(hits)
+    }
+
+    /// Search, ranking only the best `window` full-text matches when given.
+    fn search_within(
+        &self,
+        req: &SearchRequest,
+        window: Option<usize>,
+    ) -> Result<Vec<Hit>, CatalogError> {
+        let (sql, args) = build_sql(req, window);
+        let mut stmt = self.conn.prepare(&sql).during("search")?;
+        let rows = stmt
+            .query_map(rusqlite::params_from_iter(args), |r| {
+                Ok(Row {
+                    collection: r.get(0)?,
+                    dossier_id: r.get(1)?,
+                    dossier: r.get(2)?,
+                    rel_path: r.get(3)?,
+                    page_index: r.get(4)?,
+                    text: r.get(5)?,
+                    rank: r.get(6)?,
+                })
+            })
+            .during("search")?;
+        let exact_filter = match (&req.query, req.mode) {
+            (Some(q), Match::Exact) => Some(q),
+            _ => None,
+        };
+        let mut kept = Vec::new();
+        let mut skipped = 0;
+        for row in rows {
+            let row = row.during("search")?;
+            if let Some(q) = exact_filter {
+                let toks: Vec<String> = crate::search::fold::tokens(&row.text, Match::Exact)
+                    .into_iter()
+                    .map(|t| t.norm)
+                    .collect();
+                if !q.matches(&toks) {
+                    continue;
+                }
+                if skipped < req.offset {
+                    skipped += 1;
+                    continue;
+                }
+            }
+            kept.push(row);
+            if kept.len() >= req.limit {
+                break;
+            }
+        }
+        kept.into_iter().map(|row| self.hit(req, row)).collect()
+    }
+
+    fn hit(&self, req: &SearchRequest, row: Row) -> Result<Hit, CatalogError> {
+        let pages = self.dossier_page_keys(row.dossier_id)?;
+        let page_number = pages
+            .iter()
+            .position(|(p, i)| *p == row.rel_path && *i == row.page_index)
+            .map_or(0, |n| n as u32 + 1);
+        Ok(Hit {
+            snippet: snippet(&row.text, &terms(req), req.mode),
+            collection: row.collection,
+            dossier: row.dossier,
+            rel_path: row.rel_path,
+            page_index: row.page_index,
+            page_number,
+            rank: row.rank,
+        })
+    }
+}
+
+/// What to highlight: the query's positive terms, else the looked-up field's words.
+fn terms(req: &SearchRequest) -> Vec<(Vec<String>, bool)> {
+    if let Some(q) = &req.query {
+        return q.highlights();
+    }
+    let mut out = Vec::new();
+    if let Some(id) = &req.id {
+        out.push((vec![id.clone()], false));
+    }
+    if let Some(name) = &req.name {
+        out.push((name.split(' ').map(str::to_string).collect(), false));
+    }
+    if let Some(born) = &req.born {
+        out.push((vec![born[..4].to_string()], false));
+    }
+    out
+}
+
+const SELECT: &str = "SELECT col.code, d.id, d.code, c.rel_path, p.page_index, p.text";
+const JOINS: &str = "JOIN page p ON p.id = x.rowid
+    JOIN current_file c ON c.file_id = p.file_id
+    JOIN dossier d ON d.id = c.dossier_id
+    JOIN collection col ON col.id = c.collection_id";
+
+/// The statement for `req`. A folded full-text search without field conditions first takes
+/// the `window` best matches from FTS5 alone (its own top-k sort, no join per match), then
+/// joins and orders those: a query matching most pages ("nguyen") stays fast. Equal ranks
+/// at the window's edge may lose their tie order; the window is 4 times what is shown.
+fn build_sql(req: &SearchRequest, window: Option<usize>) -> (String, Vec<Value>) {
+    let mut args: Vec<Value> = Vec::new();
+    let no_fields = req.id.is_none() && req.name.is_none() && req.born.is_none();
+    let mut sql = match &req.query {
+        Some(q) => {
+            let (table, expr) = match req.mode {
+                Match::Folded => ("page_fold", q.to_fts()),
+                Match::Exact => ("page_fts", q.positive().to_fts()),
+            };
+            args.push(Value::Text(expr));
+            let top = match window {
+                Some(k) if no_fields && req.mode == Match::Folded => format!(" LIMIT {k}"),
+                _ => String::new(),
+            };
+            format!(
+                "{SELECT}, x.r FROM (SELECT rowid, rank AS r FROM {table} \
+                 WHERE {table} MATCH ?1 ORDER BY rank{top}) x {JOINS} WHERE 1"
+            )
+        }
+        None => format!("{SELECT}, 0.0 FROM page x {JOINS} WHERE 1"),
+    };
+    field_conditions(req, &mut sql, &mut args);
+    if let Some(c) = &req.collection {
+        sql.push_str(" AND col.code = ?");
+        args.push(Value::Text(c.clone()));
+    }
+    sql.push_str(" ORDER BY 7, col.code, d.code, c.rel_path, p.page_index");
+    // Exact search filters rows after SQLite, so it pages through them itself.
+    if req.query.is_none() || req.mode == Match::Folded {
+        sql.push_str(" LIMIT ? OFFSET ?");
+        args.push(Value::Integer(req.limit as i64));
+        args.push(Value::Integer(req.offset as i64));
+    }
+    (sql, args)
+}
+
+/// The field look-ups of `req`, each a condition on the page id.
+fn field_conditions(req: &SearchRequest, sql: &mut String, args: &mut Vec<Value>) {
+    let mut field = |cond: &str, values: Vec<String>| {
+        sql.push_str(&format!(
+            " AND p.id IN (SELECT page_id FROM page_field WHERE {cond})"
+        ));
+        args.extend(values.into_iter().map(Value::Text));
+    };
+    if let Some(id) = &req.id {
+        field("kind IN ('id', 'old-id') AND value = ?", vec![id.clone()]);
+    }
+    if let Some(name) = &req.name {
+        // The whole name, or its leading words ("nguyen van" finds "nguyen van a"): names
+        // are looked up family name first, and a range keeps to the (kind, value) index.
+        field(
+            "kind = 'name' AND (value = ? OR (value > ? AND value < ?))",
+            vec![name.clone(), format!("{name} "), format!("{name}!")],
+        );
+    }
+    if let Some(born) = &req.born {
+        // `YYYY[-MM[-DD]]` as a range over the stored `YYYY-MM-DD`, served by the index.
+        field(
+            "kind = 'born' AND value >= ? AND value < ?",
+            vec![born.clone(), format!("{born}~")],
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testkit::{page, scanned, Harness, TestResult};
+    use super::*;
+    use crate::search::parse;
+
+    fn find(h: &Harness, q: &str) -> Result<Vec<String>, Box<dyn std::error::Error>> {
+        let req = SearchRequest {
+            query: Some(parse(q, Match::Folded)?),
+            mode: Match::Folded,
+            id: None,
+            name: None,
+            born: None,
+            collection: None,
+            limit: 10,
+            offset: 0,
+        };
+        let hits = h.catalog.search(&req)?;
+        Ok(hits
+            .into_iter()
+            .map(|h| h.snippet.marked("[", "]"))
+            .collect())
+    }
+
+    #[test]
+    fn only_current_versions_are_found() -> TestResult {
+        let mut h = Harness::new()?;
+        h.dossiers(&[("HS-1", 1)])?;
+        let old = page(
+            0,
+            "Ông Trần Đức Lượng, số định danh cá nhân: 001085012345",
+            &[],
+        );
+        h.record(&[scanned("HS-1", "HS-1/a.tif", b"v1", vec![old])])?;
+        assert_eq!(
+            find(&h, "luong")?,
+            ["Ông Trần Đức [Lượng], số định danh cá nhân: 001085012345"]
+        );
+        let new = page(0, "Bà Lê Thị Đào", &[]);
+        h.record(&[scanned("HS-1", "HS-1/a.tif", b"v2", vec![new])])?;
+        assert!(find(&h, "luong")?.is_empty());
+        assert_eq!(find(&h, "dao")?, ["Bà Lê Thị [Đào]"]);
+        // The old version keeps its rows: nothing is deleted, search filters.
+        assert_eq!(
+            h.count("SELECT count(*) FROM page_field WHERE kind = 'id'")?,
+            1
+        );
+        Ok(())
+    }
+}

@@ -1,0 +1,85 @@
+//! The query grammar: what each accepted query becomes in FTS5, and the message for each
+//! refused one.
+
+use super::*;
+
+fn fts(q: &str) -> String {
+    parse(q, Match::Folded)
+        .map(|q| q.to_fts())
+        .unwrap_or_else(|e| format!("error: {e}"))
+}
+
+#[test]
+fn accepted_queries_become_quoted_fts() {
+    let cases = [
+        ("nguyen van luong", "(\"nguyen\" AND \"van\" AND \"luong\")"),
+        ("Đồng Nai", "(\"dong\" AND \"nai\")"),
+        ("\"Nguyễn Văn\"", "\"nguyen van\""),
+        ("luo*", "\"luo\"*"),
+        ("a OR b", "(\"a\" OR \"b\")"),
+        ("a AND b", "(\"a\" AND \"b\")"),
+        ("luong NOT tran", "((\"luong\") NOT \"tran\")"),
+        ("(a OR b) c", "((\"a\" OR \"b\") AND \"c\")"),
+        ("CT-2023-0001", "\"ct 2023 0001\""),
+        (
+            "x\"); DROP TABLE page; --\"",
+            "(\"x\" AND \"drop table page\")",
+        ),
+    ];
+    for (q, want) in cases {
+        assert_eq!(fts(q), want, "{q}");
+    }
+}
+
+#[test]
+fn malformed_queries_are_refused_with_a_reason() {
+    let cases = [
+        ("", QueryError::Empty),
+        ("   ", QueryError::Empty),
+        ("\"nguyen van", QueryError::UnclosedQuote),
+        ("AND", QueryError::LoneOperator { op: "AND" }),
+        ("OR luong", QueryError::LoneOperator { op: "OR" }),
+        ("luong OR", QueryError::LoneOperator { op: "OR" }),
+        ("luong AND", QueryError::LoneOperator { op: "AND" }),
+        ("luong NOT", QueryError::LoneOperator { op: "NOT" }),
+        ("NOT luong", QueryError::OnlyNot),
+        ("(luong", QueryError::UnclosedParen),
+        ("luong)", QueryError::StrayParen),
+        ("text:luong", QueryError::Syntax { found: ":".into() }),
+        (
+            "NEAR(a b)",
+            QueryError::Syntax {
+                found: "NEAR".into(),
+            },
+        ),
+        ("^luong", QueryError::Syntax { found: "^".into() }),
+        ("lu*ong", QueryError::Syntax { found: "*".into() }),
+        ("--", QueryError::NoWord { text: "--".into() }),
+    ];
+    for (q, want) in cases {
+        assert_eq!(parse(q, Match::Folded), Err(want), "{q:?}");
+    }
+}
+
+#[test]
+fn evaluation_follows_the_grammar() {
+    let text: Vec<String> = ["tran", "duc", "luong", "ha", "noi"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    let cases = [
+        ("luong", true),
+        ("\"duc luong\"", true),
+        ("\"luong duc\"", false),
+        ("luo*", true),
+        ("luong NOT tran", false),
+        ("luong NOT nguyen", true),
+        ("nguyen OR noi", true),
+        ("nguyen AND noi", false),
+    ];
+    for (q, want) in cases {
+        let parsed = parse(q, Match::Folded).expect(q);
+        assert_eq!(parsed.matches(&text), want, "{q}");
+        assert!(parsed.positive().matches(&text) || !want, "{q}");
+    }
+}

@@ -1,0 +1,204 @@
+//! `sohoa search` and `sohoa show` over an archive built from the bundled fixtures with the
+//! real binary (one run shared by every test, as OCR is the slow part): what a person typing
+//! a name without marks, an ID number or a remembered phrase gets back, and what a malformed
+//! query gets. Expected dossiers are read off the fixtures' ground truth.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::process::Output;
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use common::{describe, fixtures, json, Collection, Workplace};
+
+const LIMIT: Duration = Duration::from_secs(900);
+const QUICK: Duration = Duration::from_secs(60);
+
+fn archived() -> &'static Workplace {
+    static ONCE: OnceLock<Workplace> = OnceLock::new();
+    ONCE.get_or_init(|| {
+        let scans = fixtures().join("scans");
+        let (cu_tru, ket_qua) = (scans.join("cu-tru"), scans.join("ket-qua"));
+        let place = Workplace::new(&[
+            Collection {
+                id: "cu-tru",
+                source: &cu_tru,
+                layout: "folder",
+                target: 10,
+            },
+            Collection {
+                id: "ket-qua",
+                source: &ket_qua,
+                layout: "file",
+                target: 5,
+            },
+        ]);
+        let out = place.run(&["run", "--quiet"], LIMIT);
+        assert_eq!(out.status.code(), Some(0), "{}", describe(&out));
+        place
+    })
+}
+
+fn search(place: &Workplace, args: &[&str]) -> Output {
+    let mut all = vec!["search", "--json", "--limit", "100"];
+    all.extend_from_slice(args);
+    place.run(&all, QUICK)
+}
+
+/// The dossiers of the results, in result order.
+fn dossiers(out: &Output) -> Vec<String> {
+    assert_eq!(out.status.code(), Some(0), "{}", describe(out));
+    json(out)
+        .as_array()
+        .expect("array")
+        .iter()
+        .map(|h| h["dossier"].as_str().expect("dossier").to_string())
+        .collect()
+}
+
+/// Dossiers whose ground-truth text contains `needle` (NFC, case as written).
+fn truth_dossiers(needle: &str) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for entry in walkdir::WalkDir::new(fixtures().join("truth")) {
+        let entry = entry.expect("walk");
+        let text = std::fs::read_to_string(entry.path()).unwrap_or_default();
+        if entry.path().extension().is_some_and(|e| e == "txt") && text.contains(needle) {
+            let parent = entry.path().parent().expect("parent");
+            out.insert(
+                parent
+                    .file_name()
+                    .expect("name")
+                    .to_string_lossy()
+                    .into_owned(),
+            );
+        }
+    }
+    out
+}
+
+#[test]
+fn queries_find_what_the_pages_say() {
+    let place = archived();
+    // (query arguments, a word of the truth every result set must cover, dossiers never found)
+    let cases: &[(&[&str], &[&str], &[&str])] = &[
+        (&["tran duc luong"], &["TRẦN ĐỨC LƯỢNG"], &["CT-2023-0001"]),
+        (&["da nang"], &["Đà Nẵng"], &[]),
+        (&["DUONG", "Xuan", "Thuy"], &["đường Xuân Thủy"], &[]),
+        (&["--exact", "LƯỢNG"], &["LƯỢNG"], &["CT-2023-0001"]),
+        (&["--exact", "Đà Nẵng"], &["Đà Nẵng"], &[]),
+        (
+            &["\"tran minh luong\""],
+            &["TRẦN MINH LƯỢNG"],
+            &["CT-2023-0003"],
+        ),
+        (&["luo*"], &["LƯỢNG"], &[]),
+        (&["luong NOT duc"], &["TRẦN MINH LƯỢNG"], &["CT-2023-0003"]),
+        (&["thuy OR luong"], &["LƯỢNG", "Xuân Thủy"], &[]),
+        (&["Lu\u{31b}o\u{31b}\u{323}ng"], &["LƯỢNG"], &[]),
+    ];
+    for (args, covers, never) in cases {
+        let found: BTreeSet<String> = dossiers(&search(place, args)).into_iter().collect();
+        for word in *covers {
+            let want = truth_dossiers(word);
+            assert!(!want.is_empty(), "{word} is in no fixture");
+            assert!(
+                want.is_subset(&found),
+                "{args:?}: want {want:?} ⊆ {found:?}"
+            );
+        }
+        for d in *never {
+            assert!(!found.contains(*d), "{args:?} found {d}: {found:?}");
+        }
+    }
+}
+
+#[test]
+fn exact_matching_sees_marks_that_default_matching_ignores() {
+    let place = archived();
+    let cases: &[(&[&str], bool)] = &[
+        (&["luong"], true),
+        (&["--exact", "luong"], false),
+        (&["--exact", "lượng"], true),
+        (&["da nang"], true),
+        (&["--exact", "da nang"], false),
+        (&["--exact", "đà nẵng"], true),
+        (&["\"luong duc tran\""], false),
+    ];
+    for (args, any) in cases {
+        let found = dossiers(&search(place, args));
+        assert_eq!(!found.is_empty(), *any, "{args:?}: {found:?}");
+    }
+}
+
+#[test]
+fn results_are_ranked_then_ordered_by_dossier_and_paged() {
+    let place = archived();
+    let out = search(place, &["duong"]);
+    let hits = json(&out);
+    let hits = hits.as_array().expect("array");
+    assert!(hits.len() > 5, "{}", describe(&out));
+    for pair in hits.windows(2) {
+        let key = |h: &serde_json::Value| {
+            (
+                h["rank"].as_f64().expect("rank"),
+                h["collection"].to_string(),
+                h["dossier"].to_string(),
+            )
+        };
+        let (a, b) = (key(&pair[0]), key(&pair[1]));
+        assert!(
+            a.0 < b.0 || (a.0 == b.0 && (&a.1, &a.2) <= (&b.1, &b.2)),
+            "{a:?} before {b:?}"
+        );
+    }
+    let page = place.run(
+        &["search", "--json", "duong", "--offset", "2", "--limit", "3"],
+        QUICK,
+    );
+    assert_eq!(json(&page).as_array().expect("array")[..], hits[2..5]);
+    let snippet = hits[0]["snippet"].as_str().expect("snippet");
+    assert!(
+        snippet.contains("«đường»")
+            || snippet.contains("«Đường»")
+            || snippet.contains("«ĐƯỜNG»")
+            || snippet.contains("«Dương»")
+            || snippet.contains("«DƯƠNG»"),
+        "{snippet}"
+    );
+    let only = dossiers(&search(place, &["duong", "--collection", "ket-qua"]));
+    assert!(
+        !only.is_empty() && only.iter().all(|d| d.starts_with("QD-")),
+        "{only:?}"
+    );
+}
+
+#[test]
+fn malformed_queries_are_usage_errors_with_a_reason() {
+    let place = archived();
+    let cases = [
+        "\"nguyen van",
+        "AND",
+        "luong OR",
+        "NOT luong",
+        "(luong",
+        "luong)",
+        "text:luong",
+        "NEAR(a b)",
+        "lu*ong",
+        "--",
+        "x\" OR 1=1; --",
+        "{a b}",
+    ];
+    for q in cases {
+        let out = place.run(&["search", "--", q], QUICK);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{q:?}: {}", describe(&out));
+        assert!(err.contains("bad query"), "{q:?}: {err}");
+        for leak in ["fts5", "SQL", "sqlite", "syntax error"] {
+            assert!(!err.contains(leak), "{q:?} leaks {leak}: {err}");
+        }
+    }
+    let out = place.run(&["search"], QUICK);
+    assert_eq!(out.status.code(), Some(2), "{}", describe(&out));
+}
