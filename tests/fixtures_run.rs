@@ -12,7 +12,7 @@ use std::process::Output;
 use std::sync::OnceLock;
 use std::time::Duration;
 
-use common::{describe, fixtures, json, Collection, Workplace};
+use common::{describe, fixtures, json, Workplace};
 use unicode_normalization::UnicodeNormalization;
 
 const LIMIT: Duration = Duration::from_secs(900);
@@ -26,23 +26,7 @@ struct Archived {
 fn archived() -> &'static Archived {
     static ONCE: OnceLock<Archived> = OnceLock::new();
     ONCE.get_or_init(|| {
-        let scans = fixtures().join("scans");
-        let cu_tru = scans.join("cu-tru");
-        let ket_qua = scans.join("ket-qua");
-        let place = Workplace::new(&[
-            Collection {
-                id: "cu-tru",
-                source: &cu_tru,
-                layout: "folder",
-                target: 10,
-            },
-            Collection {
-                id: "ket-qua",
-                source: &ket_qua,
-                layout: "file",
-                target: 5,
-            },
-        ]);
+        let place = Workplace::fixtures();
         let first = place.run(&["run", "--json", "--quiet"], LIMIT);
         let exported = place.path().join("text");
         let out = place.run(&["export", "text", exported.to_str().unwrap()], LIMIT);

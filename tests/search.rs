@@ -10,7 +10,7 @@ use std::process::Output;
 use std::sync::OnceLock;
 use std::time::Duration;
 
-use common::{describe, fixtures, json, Collection, Workplace};
+use common::{describe, fixtures, json, Workplace};
 
 const LIMIT: Duration = Duration::from_secs(900);
 const QUICK: Duration = Duration::from_secs(60);
@@ -18,22 +18,7 @@ const QUICK: Duration = Duration::from_secs(60);
 fn archived() -> &'static Workplace {
     static ONCE: OnceLock<Workplace> = OnceLock::new();
     ONCE.get_or_init(|| {
-        let scans = fixtures().join("scans");
-        let (cu_tru, ket_qua) = (scans.join("cu-tru"), scans.join("ket-qua"));
-        let place = Workplace::new(&[
-            Collection {
-                id: "cu-tru",
-                source: &cu_tru,
-                layout: "folder",
-                target: 10,
-            },
-            Collection {
-                id: "ket-qua",
-                source: &ket_qua,
-                layout: "file",
-                target: 5,
-            },
-        ]);
+        let place = Workplace::fixtures();
         let out = place.run(&["run", "--quiet"], LIMIT);
         assert_eq!(out.status.code(), Some(0), "{}", describe(&out));
         place

@@ -55,6 +55,27 @@ impl Workplace {
         Workplace { dir }
     }
 
+    /// A workplace over the two bundled fixture collections, as the root `pipeline.toml`
+    /// lays them out (nothing run yet).
+    pub fn fixtures() -> Workplace {
+        let scans = fixtures().join("scans");
+        let (cu_tru, ket_qua) = (scans.join("cu-tru"), scans.join("ket-qua"));
+        Workplace::new(&[
+            Collection {
+                id: "cu-tru",
+                source: &cu_tru,
+                layout: "folder",
+                target: 10,
+            },
+            Collection {
+                id: "ket-qua",
+                source: &ket_qua,
+                layout: "file",
+                target: 5,
+            },
+        ])
+    }
+
     pub fn path(&self) -> &Path {
         self.dir.path()
     }
