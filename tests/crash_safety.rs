@@ -48,16 +48,6 @@ fn count_objects(archive: &Path) -> usize {
         .count()
 }
 
-fn recorded_files(archive: &Path) -> i64 {
-    let path = archive.join("catalog.sqlite");
-    if !path.exists() {
-        return 0;
-    }
-    rusqlite::Connection::open_with_flags(&path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
-        .and_then(|c| c.query_row("SELECT count(*) FROM file", [], |r| r.get(0)))
-        .unwrap_or(0)
-}
-
 /// Start a run and SIGKILL it as soon as `ready` holds (or when it ends by itself).
 fn kill_when(place: &Workplace, ready: impl Fn(&Path) -> bool) {
     let mut child = place
@@ -90,10 +80,10 @@ fn killed_runs_complete_to_the_same_archive_as_an_uninterrupted_one() {
     kill_when(&place, |a| a.join("catalog.sqlite").exists());
     let objects = count_objects(&place.archive());
     kill_when(&place, |a| count_objects(a) > objects);
-    let files = recorded_files(&place.archive());
-    kill_when(&place, |a| recorded_files(a) > files);
-    let files = recorded_files(&place.archive());
-    kill_when(&place, |a| recorded_files(a) >= files + 2);
+    let files = common::recorded_files(&place.archive());
+    kill_when(&place, |a| common::recorded_files(a) > files);
+    let files = common::recorded_files(&place.archive());
+    kill_when(&place, |a| common::recorded_files(a) >= files + 2);
     let out = place.run(&["run", "--quiet"], LIMIT);
     assert_eq!(out.status.code(), Some(0), "{}", describe(&out));
 
@@ -122,7 +112,7 @@ fn killed_runs_complete_to_the_same_archive_as_an_uninterrupted_one() {
 fn interrupted_batches_are_not_left_marked_running() {
     let src = source();
     let place = workplace(src.path());
-    kill_when(&place, |a| recorded_files(a) >= 1);
+    kill_when(&place, |a| common::recorded_files(a) >= 1);
     let out = place.run(&["run", "--quiet"], LIMIT);
     assert_eq!(out.status.code(), Some(0), "{}", describe(&out));
     let statuses = place.batch_statuses();

@@ -374,16 +374,6 @@ fn a_bag_is_not_written_from_an_altered_object() {
     );
 }
 
-fn recorded_files(archive: &Path) -> i64 {
-    let path = archive.join("catalog.sqlite");
-    if !path.exists() {
-        return 0;
-    }
-    rusqlite::Connection::open_with_flags(&path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
-        .and_then(|c| c.query_row("SELECT count(*) FROM file", [], |r| r.get(0)))
-        .unwrap_or(0)
-}
-
 #[test]
 fn verify_beside_a_running_batch_finds_nothing_wrong() {
     let w = Workplace::new(&[Collection {
@@ -399,7 +389,7 @@ fn verify_beside_a_running_batch_finds_nothing_wrong() {
         .spawn()
         .expect("spawn run");
     let start = std::time::Instant::now();
-    while recorded_files(&w.archive()) < 1 && start.elapsed() < LIMIT {
+    while common::recorded_files(&w.archive()) < 1 && start.elapsed() < LIMIT {
         std::thread::sleep(Duration::from_millis(5));
     }
     // Whether or not the run is still writing by now, nothing it does is a finding.

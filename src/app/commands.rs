@@ -68,15 +68,20 @@ fn init(args: &InitArgs) -> Outcome {
     Ok(Exit::Ok)
 }
 
+/// `--lang` when given, else `lang` in the config.
+pub fn resolve_lang(arg: Option<LangArg>, settings: &Settings) -> Lang {
+    match arg {
+        Some(LangArg::Vi) => Lang::Vi,
+        Some(LangArg::En) => Lang::En,
+        None => settings.lang,
+    }
+}
+
 fn run(settings: &Settings, args: &RunArgs) -> Outcome {
     let collections = settings
         .select(&args.collections)
         .map_err(|e| Failure::usage(anyhow!(e)))?;
-    let lang = match args.lang {
-        Some(LangArg::Vi) => Lang::Vi,
-        Some(LangArg::En) => Lang::En,
-        None => settings.lang,
-    };
+    let lang = resolve_lang(args.lang, settings);
     if args.dry_run {
         let plan = pipeline::plan_only(settings, &collections).map_err(classify)?;
         print!("{}", render::plan(&plan, lang));

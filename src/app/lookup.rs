@@ -8,11 +8,12 @@ use std::io::IsTerminal;
 use anyhow::anyhow;
 use clap::Args;
 use sohoa::catalog::{Catalog, CatalogError, SearchRequest};
-use sohoa::config::{Lang, Settings};
+use sohoa::config::Settings;
 use sohoa::pipeline::CATALOG_FILE;
 use sohoa::search::{normalise_id, parse, Match};
 
 use super::cli::LangArg;
+use super::commands::resolve_lang;
 use super::exit::{Exit, Failure};
 use super::lookup_render as show_out;
 use super::Outcome;
@@ -82,14 +83,6 @@ pub struct ShowArgs {
     pub lang: Option<LangArg>,
 }
 
-fn lang(arg: Option<LangArg>, settings: &Settings) -> Lang {
-    match arg {
-        Some(LangArg::Vi) => Lang::Vi,
-        Some(LangArg::En) => Lang::En,
-        None => settings.lang,
-    }
-}
-
 fn open(settings: &Settings, collection: Option<&String>) -> Result<Catalog, Failure> {
     if let Some(id) = collection {
         settings
@@ -103,7 +96,7 @@ pub fn search(settings: &Settings, args: &SearchArgs) -> Outcome {
     let req = request(args)?;
     let catalog = open(settings, args.collection.as_ref())?;
     let hits = catalog.search(&req).map_err(Failure::archive)?;
-    let lang = lang(args.lang, settings);
+    let lang = resolve_lang(args.lang, settings);
     if args.json {
         println!("{}", show_out::hits_json(&hits));
     } else {
@@ -216,7 +209,7 @@ pub fn show(settings: &Settings, args: &ShowArgs) -> Outcome {
             }
             other => Failure::archive(other),
         })?;
-    let lang = lang(args.lang, settings);
+    let lang = resolve_lang(args.lang, settings);
     if let Some(n) = args.page {
         let Some(page) = view.pages.iter().find(|p| p.number == n) else {
             return Err(Failure::usage(anyhow!(

@@ -14,16 +14,13 @@ use sohoa::pipeline::CATALOG_FILE;
 use sohoa::store::ObjectStore;
 use sohoa::verify::{self, Level, VerifyOptions, VerifyProgress};
 
-use super::cli::{ExportBagitArgs, LangArg, VerifyArgs};
+use super::cli::{ExportBagitArgs, VerifyArgs};
+use super::commands::resolve_lang;
 use super::exit::{Exit, Failure};
 use super::{render, verify_render, Outcome};
 
 pub fn verify(settings: &Settings, args: &VerifyArgs) -> Outcome {
-    let lang = match args.lang {
-        Some(LangArg::Vi) => Lang::Vi,
-        Some(LangArg::En) => Lang::En,
-        None => settings.lang,
-    };
+    let lang = resolve_lang(args.lang, settings);
     let archive = &settings.archive;
     if args.print_root || args.history {
         let catalog =

@@ -127,6 +127,18 @@ impl Workplace {
     }
 }
 
+/// File rows committed to the archive's catalog so far (0 before it exists); read-only, so
+/// it can watch a running `sohoa run`.
+pub fn recorded_files(archive: &Path) -> i64 {
+    let path = archive.join("catalog.sqlite");
+    if !path.exists() {
+        return 0;
+    }
+    rusqlite::Connection::open_with_flags(&path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .and_then(|c| c.query_row("SELECT count(*) FROM file", [], |r| r.get(0)))
+        .unwrap_or(0)
+}
+
 /// Wait for a child, killing it and failing if it outlives `limit`.
 pub fn wait_with_limit(mut child: Child, limit: Duration) -> Output {
     let start = Instant::now();

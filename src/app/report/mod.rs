@@ -12,11 +12,12 @@ mod text;
 use anyhow::{anyhow, Context};
 use chrono::{NaiveDate, SecondsFormat, Utc};
 use sohoa::catalog::Catalog;
-use sohoa::config::{Lang, Settings};
+use sohoa::config::Settings;
 use sohoa::pipeline::CATALOG_FILE;
 use sohoa::report::{self, GroupBy, ReportOptions};
 
-use super::cli::{ByArg, FormatArg, LangArg, ReportArgs};
+use super::cli::{ByArg, FormatArg, ReportArgs};
+use super::commands::resolve_lang;
 use super::exit::{Exit, Failure};
 use super::Outcome;
 
@@ -27,11 +28,7 @@ pub fn report(settings: &Settings, args: &ReportArgs) -> Outcome {
     let collections = settings
         .select(&args.collections)
         .map_err(|e| Failure::usage(anyhow!(e)))?;
-    let lang = match args.lang {
-        Some(LangArg::Vi) => Lang::Vi,
-        Some(LangArg::En) => Lang::En,
-        None => settings.lang,
-    };
+    let lang = resolve_lang(args.lang, settings);
     if let (Some(since), Some(until)) = (args.since, args.until) {
         if since > until {
             return Err(Failure::usage(anyhow!(
