@@ -12,17 +12,11 @@ use std::time::Duration;
 
 use common::{describe, fixtures, json, Workplace};
 
-const LIMIT: Duration = Duration::from_secs(900);
 const QUICK: Duration = Duration::from_secs(60);
 
 fn archived() -> &'static Workplace {
     static ONCE: OnceLock<Workplace> = OnceLock::new();
-    ONCE.get_or_init(|| {
-        let place = Workplace::fixtures();
-        let out = place.run(&["run", "--quiet"], LIMIT);
-        assert_eq!(out.status.code(), Some(0), "{}", describe(&out));
-        place
-    })
+    ONCE.get_or_init(Workplace::fixtures_archived)
 }
 
 fn search(place: &Workplace, args: &[&str]) -> Output {

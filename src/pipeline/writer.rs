@@ -3,6 +3,7 @@
 //! transaction, at least once a second) so a crash loses at most the files of the last open
 //! transaction, which the next run simply processes again.
 
+use std::collections::BTreeMap;
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
@@ -11,10 +12,34 @@ use crate::model::{FileOutcome, FileRecord};
 
 use super::worker::Outcome;
 
-/// Files per transaction at most.
+/// Outcomes per commit at most.
 const BATCH_FILES: usize = 64;
 /// Longest time an outcome waits before it is committed.
 const MAX_DELAY: Duration = Duration::from_millis(1000);
+
+/// Outcomes received and not yet committed.
+#[derive(Default)]
+struct Pending {
+    records: Vec<FileRecord>,
+    /// Re-hashed files found unchanged, per collection: their new modification times.
+    mtimes: BTreeMap<String, Vec<(String, i64)>>,
+    len: usize,
+}
+
+impl Pending {
+    /// Commit everything pending: the records in one transaction, the new times of each
+    /// collection in one more (a run over freshly copied sources must not fsync per file).
+    fn flush(&mut self, catalog: &mut Catalog, batch: BatchId) -> Result<(), CatalogError> {
+        if !self.records.is_empty() {
+            catalog.record_files(batch, &self.records)?;
+        }
+        for (collection, updates) in &self.mtimes {
+            catalog.update_mtimes(collection, updates)?;
+        }
+        *self = Pending::default();
+        Ok(())
+    }
+}
 
 /// Receive outcomes until every sender is gone, committing as it goes.
 ///
@@ -26,44 +51,41 @@ pub fn write_all(
     outcomes: Receiver<Outcome>,
 ) -> Result<BatchCounts, CatalogError> {
     let mut counts = BatchCounts::default();
-    let mut pending: Vec<FileRecord> = Vec::new();
+    let mut pending = Pending::default();
     let mut since = Instant::now();
     loop {
         let wait = MAX_DELAY.saturating_sub(since.elapsed());
-        match outcomes.recv_timeout(wait) {
-            Ok(Outcome::Record { record, is_new }) => {
-                if pending.is_empty() {
-                    since = Instant::now();
-                }
-                count(&mut counts, &record, is_new);
-                pending.push(record);
+        let outcome = match outcomes.recv_timeout(wait) {
+            Ok(outcome) => outcome,
+            Err(RecvTimeoutError::Timeout) => {
+                pending.flush(catalog, batch)?;
+                since = Instant::now();
+                continue;
             }
-            Ok(Outcome::Unchanged { key, mtime_ns }) => {
-                counts.files_unchanged += 1;
-                catalog.update_mtime(&key.collection, &key.rel_path, mtime_ns)?;
-            }
-            Err(RecvTimeoutError::Timeout) => {}
             Err(RecvTimeoutError::Disconnected) => {
-                flush(catalog, batch, &mut pending)?;
+                pending.flush(catalog, batch)?;
                 return Ok(counts);
             }
+        };
+        if pending.len == 0 {
+            since = Instant::now();
         }
-        if pending.len() >= BATCH_FILES || (!pending.is_empty() && since.elapsed() >= MAX_DELAY) {
-            flush(catalog, batch, &mut pending)?;
+        pending.len += 1;
+        match outcome {
+            Outcome::Record { record, is_new } => {
+                count(&mut counts, &record, is_new);
+                pending.records.push(record);
+            }
+            Outcome::Unchanged { key, mtime_ns } => {
+                counts.files_unchanged += 1;
+                let times = pending.mtimes.entry(key.collection).or_default();
+                times.push((key.rel_path, mtime_ns));
+            }
+        }
+        if pending.len >= BATCH_FILES || since.elapsed() >= MAX_DELAY {
+            pending.flush(catalog, batch)?;
         }
     }
-}
-
-fn flush(
-    catalog: &mut Catalog,
-    batch: BatchId,
-    pending: &mut Vec<FileRecord>,
-) -> Result<(), CatalogError> {
-    if !pending.is_empty() {
-        catalog.record_files(batch, pending)?;
-        pending.clear();
-    }
-    Ok(())
 }
 
 fn count(counts: &mut BatchCounts, rec: &FileRecord, is_new: bool) {

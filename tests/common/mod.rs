@@ -76,6 +76,14 @@ impl Workplace {
         ])
     }
 
+    /// [`Workplace::fixtures`] after a successful `sohoa run` (OCR of every fixture page).
+    pub fn fixtures_archived() -> Workplace {
+        let place = Workplace::fixtures();
+        let out = place.run(&["run", "--quiet"], Duration::from_secs(900));
+        assert_eq!(out.status.code(), Some(0), "{}", describe(&out));
+        place
+    }
+
     pub fn path(&self) -> &Path {
         self.dir.path()
     }
