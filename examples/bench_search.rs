@@ -11,7 +11,7 @@ use std::time::Instant;
 use chrono::Utc;
 use sohoa::catalog::{Catalog, CollectionInfo, DossierPlan, NewBatch, SearchRequest};
 use sohoa::content::ContentId;
-use sohoa::model::{Dpi, FileKey, FileOutcome, FileRecord, PageRecord};
+use sohoa::model::{Dpi, FileKey, FileOutcome, FileRecord, Geometry, PageRecord};
 use sohoa::search::{fold, parse, Match};
 
 const FAMILY: &[&str] = &[
@@ -179,6 +179,7 @@ fn build(
             words: Vec::new(),
             engine_ms: 0,
             flags: Vec::new(),
+            geometry: Geometry::default(),
         };
         files.push(FileRecord {
             content: Some(ContentId::of_bytes(rel_path.as_bytes())),

@@ -16,6 +16,7 @@ pub mod merkle;
 pub mod model;
 pub mod ocr;
 pub mod pipeline;
+pub mod prep;
 pub mod progress;
 pub mod report;
 pub mod search;

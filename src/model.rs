@@ -22,7 +22,18 @@ impl Dpi {
     }
 }
 
-/// One recognised word with its box in page pixels (after orientation is applied).
+/// How the image the engine read was derived from the decoded page: first turned clockwise by
+/// `rotation` degrees (0, 90, 180 or 270; width and height swap for 90 and 270), then rotated
+/// by `skew` degrees (positive = clockwise) about its centre on a canvas of the same size.
+/// Word boxes are in the coordinates of that derived image; the identity for most pages.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct Geometry {
+    pub rotation: u16,
+    pub skew: f32,
+}
+
+/// One recognised word with its box in the pixels of the image the engine read (see
+/// [`Geometry`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Word {
     pub text: String,
@@ -90,6 +101,16 @@ pub struct PageRecord {
     /// Wall time spent inside the OCR engine for this page.
     pub engine_ms: u64,
     pub flags: Vec<PageFlag>,
+    /// Turn and deskew applied before recognition.
+    pub geometry: Geometry,
+}
+
+impl PageRecord {
+    /// The same page, recorded as recognised on an image derived by `geometry`.
+    pub fn with_geometry(mut self, geometry: Geometry) -> PageRecord {
+        self.geometry = geometry;
+        self
+    }
 }
 
 /// Why a file could not be archived or read. `kind` is a stable code for scripts

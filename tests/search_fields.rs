@@ -184,9 +184,11 @@ fn an_archive_from_before_the_index_gets_its_fields_without_ocr() {
         .execute("VACUUM INTO ?1", [copy.to_str().expect("path")])
         .expect("copy");
     let conn = rusqlite::Connection::open(&copy).expect("open");
-    // The search index is migration 3: a catalog at version 2 is one from before it.
+    // The search index is migration 3: a catalog at version 2 is one from before it (and
+    // from before migration 4's page geometry).
     conn.execute_batch(
         "DROP TABLE page_fold; DROP TABLE page_field; DROP TABLE search_backfill;
+         ALTER TABLE page DROP COLUMN rotation; ALTER TABLE page DROP COLUMN skew;
          PRAGMA user_version = 2;",
     )
     .expect("downgrade");

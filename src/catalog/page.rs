@@ -40,8 +40,8 @@ fn insert_rows(
     let flags: Vec<&str> = page.flags.iter().map(|f| f.code()).collect();
     conn.prepare_cached(
         "INSERT INTO page (file_id, page_index, width, height, dpi_x, dpi_y, text,
-             confidence, words, engine_ms, flags, batch_id)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+             confidence, words, engine_ms, flags, batch_id, rotation, skew)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
     )?
     .execute(params![
         file_id,
@@ -57,6 +57,8 @@ fn insert_rows(
         page.engine_ms,
         flags.join(","),
         batch.0,
+        page.geometry.rotation,
+        page.geometry.skew,
     ])?;
     let id = conn.last_insert_rowid();
     conn.prepare_cached("INSERT INTO page_fts (rowid, text) VALUES (?1, ?2)")?

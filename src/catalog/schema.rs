@@ -182,6 +182,12 @@ BEGIN SELECT RAISE(ABORT, 'fixity_event is append-only'); END;
 "#,
     // 3: the folded search index and extracted fields (see `search_index.rs`).
     super::search_index::MIGRATION,
+    // 4: how the recognised image was derived from the page (see `model::Geometry`).
+    r#"
+ALTER TABLE page ADD COLUMN rotation INTEGER NOT NULL DEFAULT 0
+    CHECK (rotation IN (0, 90, 180, 270));
+ALTER TABLE page ADD COLUMN skew REAL NOT NULL DEFAULT 0 CHECK (skew BETWEEN -45 AND 45);
+"#,
 ];
 
 /// The schema version this code writes and understands.

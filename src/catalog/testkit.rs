@@ -10,7 +10,7 @@ use tempfile::TempDir;
 
 use super::{BatchId, Catalog, CatalogError, CollectionInfo, DossierPlan, NewBatch};
 use crate::content::ContentId;
-use crate::model::{FileFailure, FileKey, FileOutcome, FileRecord, PageFlag, PageRecord};
+use crate::model::{FileFailure, FileKey, FileOutcome, FileRecord, Geometry, PageFlag, PageRecord};
 
 pub(super) type TestResult = Result<(), Box<dyn Error>>;
 
@@ -97,6 +97,7 @@ pub(super) fn page(index: u32, text: &str, flags: &[PageFlag]) -> PageRecord {
         words: Vec::new(),
         engine_ms: 120,
         flags: flags.to_vec(),
+        geometry: Geometry::default(),
     }
 }
 

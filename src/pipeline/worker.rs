@@ -7,8 +7,9 @@ use crate::blank;
 use crate::config::MIN_DPI;
 use crate::content::ContentId;
 use crate::decode::{self, DecodeLimits, PageImage};
-use crate::model::{FileFailure, FileKey, FileOutcome, FileRecord, PageFlag, PageRecord};
+use crate::model::{FileFailure, FileKey, FileOutcome, FileRecord, Geometry, PageFlag, PageRecord};
 use crate::ocr::{Engine, OcrError, OcrInput, Recognition};
+use crate::prep;
 use crate::store::{ObjectStore, StoreError};
 
 use super::plan::{Action, FileTask};
@@ -115,9 +116,13 @@ fn recognise_file(bytes: &[u8], engine: &mut impl Engine, ctx: &WorkerContext<'_
             ));
             return;
         }
-        match engine.recognise(input(&page)) {
-            Ok(found) => pages.push(page_record(&page, found, ctx.min_confidence)),
-            Err(e) => ocr_error = Some((page.index, e)),
+        let prepared = prep::prepare(page, engine);
+        match engine.recognise(input(&prepared.page)) {
+            Ok(found) => pages.push(
+                page_record(&prepared.page, found, ctx.min_confidence)
+                    .with_geometry(prepared.geometry),
+            ),
+            Err(e) => ocr_error = Some((prepared.page.index, e)),
         }
     });
     if let Err(e) = decoded {
@@ -160,5 +165,6 @@ fn page_record(page: &PageImage, found: Recognition, min_confidence: f32) -> Pag
         words: found.words,
         engine_ms: found.engine_ms,
         flags,
+        geometry: Geometry::default(),
     }
 }
