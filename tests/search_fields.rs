@@ -184,11 +184,17 @@ fn an_archive_from_before_the_index_gets_its_fields_without_ocr() {
         .execute("VACUUM INTO ?1", [copy.to_str().expect("path")])
         .expect("copy");
     let conn = rusqlite::Connection::open(&copy).expect("open");
-    // The search index is migration 3: a catalog at version 2 is one from before it (and
-    // from before migration 4's page geometry).
+    // The search index is migration 3: a catalog at version 2 is one from before it, from
+    // before migration 4's page geometry and with migration 1's `page_fts` that migration 5
+    // replaced.
     conn.execute_batch(
-        "DROP TABLE page_fold; DROP TABLE page_field; DROP TABLE search_backfill;
+        "DROP TABLE page_fold; DROP TABLE page_exact; DROP TABLE term_df; DROP TABLE page_field;
+         DROP TABLE search_backfill;
          ALTER TABLE page DROP COLUMN rotation; ALTER TABLE page DROP COLUMN skew;
+         CREATE VIRTUAL TABLE page_fts USING fts5(
+             text, content='page', content_rowid='id',
+             tokenize=\"unicode61 remove_diacritics 2\");
+         INSERT INTO page_fts (page_fts) VALUES ('rebuild');
          PRAGMA user_version = 2;",
     )
     .expect("downgrade");

@@ -25,6 +25,7 @@ mod read;
 mod schema;
 mod search;
 mod search_index;
+mod search_tiers;
 mod show;
 mod status;
 mod types;

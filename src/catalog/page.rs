@@ -1,7 +1,7 @@
 //! Recording the pages of a file: one `page` row per page OCR'd, with its words as a compact
-//! JSON array and its flags as comma-separated codes, and its `page_fts` entry. `page_fts`
-//! is an external-content FTS5 index over `page.text`, which SQLite does not maintain by
-//! itself; pages are never updated or deleted, so inserting here keeps it in sync.
+//! JSON array and its flags as comma-separated codes, and its search index entries
+//! (`search_index.rs`). SQLite does not maintain those contentless indexes by itself; pages
+//! are never updated or deleted, so inserting here keeps them in sync.
 
 use rusqlite::{params, Connection};
 
@@ -61,8 +61,6 @@ fn insert_rows(
         page.geometry.skew,
     ])?;
     let id = conn.last_insert_rowid();
-    conn.prepare_cached("INSERT INTO page_fts (rowid, text) VALUES (?1, ?2)")?
-        .execute(params![id, page.text])?;
     super::search_index::index_page(conn, id, &page.text)
 }
 

@@ -181,7 +181,7 @@ mod tests {
     }
 
     #[test]
-    fn full_text_search_ignores_vietnamese_marks() -> TestResult {
+    fn the_indexes_match_folded_and_exact_text() -> TestResult {
         let mut h = Harness::new()?;
         h.dossiers(&[("HS-1", 2)])?;
         h.record(&[
@@ -189,27 +189,30 @@ mod tests {
                 "HS-1",
                 "HS-1/1.jpg",
                 b"1",
-                vec![page(0, "Trần Văn Lượng, sinh 1970", &[])],
+                vec![page(0, "Trần Văn Lượng, Đồng Nai", &[])],
             ),
             scanned(
                 "HS-1",
                 "HS-1/2.jpg",
                 b"2",
-                vec![page(0, "Nguyễn Thị Lan", &[])],
+                vec![page(0, "Nguyễn Thị Lan, luong 1970", &[])],
             ),
         ])?;
-        let hits = |query: &str| -> rusqlite::Result<Vec<String>> {
-            let mut stmt = h.catalog.conn.prepare(
-                "SELECT page.text FROM page_fts JOIN page ON page.id = page_fts.rowid
-                 WHERE page_fts MATCH ?1",
-            )?;
+        let hits = |table: &str, query: &str| -> rusqlite::Result<Vec<String>> {
+            let mut stmt = h.catalog.conn.prepare(&format!(
+                "SELECT page.text FROM {table} JOIN page ON page.id = {table}.rowid
+                 WHERE {table} MATCH ?1 ORDER BY page.id"
+            ))?;
             let rows = stmt.query_map([query], |row| row.get(0))?;
             rows.collect()
         };
-        assert_eq!(hits("luong")?, ["Trần Văn Lượng, sinh 1970"]);
-        assert_eq!(hits("LƯỢNG")?, ["Trần Văn Lượng, sinh 1970"]);
-        assert_eq!(hits("nguyen thi")?, ["Nguyễn Thị Lan"]);
-        assert!(hits("hoa")?.is_empty());
+        let both = ["Trần Văn Lượng, Đồng Nai", "Nguyễn Thị Lan, luong 1970"];
+        assert_eq!(hits("page_fold", "luong")?, both);
+        assert_eq!(hits("page_fold", "dong nai")?, both[..1]);
+        assert_eq!(hits("page_exact", "lượng")?, both[..1]);
+        assert_eq!(hits("page_exact", "luong")?, both[1..]);
+        assert_eq!(hits("page_exact", "đồng")?, both[..1]);
+        assert!(hits("page_exact", "dong")?.is_empty());
         Ok(())
     }
 }

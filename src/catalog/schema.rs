@@ -7,7 +7,8 @@
 //! Invariants the writers keep (see `write.rs`, `page.rs`): `file`, `page` and `object`
 //! rows are only ever inserted; `current_file` is derived (the highest version of each path, plus a stat
 //! cache) and could be rebuilt from `file`; `page_fts` is an external-content index of
-//! `page.text`, filled in the same transaction as the page.
+//! `page.text`, filled in the same transaction as the page (dropped by migration 5 for the
+//! contentless `page_fold` and `page_exact` of `search_index.rs`).
 
 use std::path::Path;
 
@@ -188,6 +189,8 @@ ALTER TABLE page ADD COLUMN rotation INTEGER NOT NULL DEFAULT 0
     CHECK (rotation IN (0, 90, 180, 270));
 ALTER TABLE page ADD COLUMN skew REAL NOT NULL DEFAULT 0 CHECK (skew BETWEEN -45 AND 45);
 "#,
+    // 5: search indexes without document sizes, and an exact one (see `search_index.rs`).
+    super::search_index::MIGRATION_EXACT,
 ];
 
 /// The schema version this code writes and understands.

@@ -1,7 +1,7 @@
-//! Searching current pages: full text through `page_fold` (folded) or `page_fts` (exact,
-//! filtered again here since that index ignores marks), and look-up by extracted field. Only
-//! current versions are searched: every query joins `current_file`. Ranked by bm25, ties
-//! and field-only look-ups ordered by collection, dossier, path and page.
+//! Searching current pages: full text through `page_fold` (folded) or `page_exact` (marks
+//! kept), and look-up by extracted field. Only current versions are searched: every query
+//! joins `current_file`. Ranked by bm25, ties and field-only look-ups ordered by collection,
+//! dossier, path and page.
 //!
 //! The FTS5 expression always comes from [`Query::to_fts`], never from user text.
 
@@ -55,31 +55,84 @@ struct Row {
 impl Catalog {
     /// The current pages matching `req`, best first.
     ///
+    /// Ranking is bm25 over the query's words that carry weight. A word found on at least
+    /// half of the pages carries none (FTS5 clamps its idf to nearly zero), so pages that
+    /// match through such words alone all tie; they come after the ranked pages, in tie
+    /// order (collection, dossier, path, page), found without scoring every match. A query
+    /// made only of such words ("cong hoa", "thu*") is not ranked at all.
+    ///
     /// # Errors
     /// The catalog cannot be read.
     pub fn search(&self, req: &SearchRequest) -> Result<Vec<Hit>, CatalogError> {
-        let window = (req.offset + req.limit).saturating_mul(4).max(200);
-        let hits = self.search_within(req, Some(window))?;
-        // Fewer than asked: the window may have cut rows that the filters would keep.
-        let windowed = req.query.is_some()
-            && req.mode == Match::Folded
-            && req.id.is_none()
-            && req.name.is_none()
-            && req.born.is_none();
-        if windowed && hits.len() < req.limit {
-            return self.search_within(req, None);
+        let query = match &req.query {
+            Some(q) if windowed(req) => q,
+            // Field look-ups select by index; text conditions then filter those few pages.
+            _ => {
+                let expr = req.query.as_ref().map(Query::to_fts);
+                return self.select(req, expr.as_deref(), None, req.offset, req.limit);
+            }
+        };
+        let tiers = self.tiers(query, req.mode)?;
+        let Some(rest) = tiers.rest else {
+            return self.best(req, &query.to_fts(), req.offset, req.limit);
+        };
+        let mut hits = match &tiers.ranked {
+            Some(expr) => self.best(req, expr, req.offset, req.limit)?,
+            None => Vec::new(),
+        };
+        if hits.len() == req.limit {
+            return Ok(hits);
+        }
+        // The ranked tier ended within this page of results, or before it began.
+        let offset = match &tiers.ranked {
+            Some(expr) if hits.is_empty() => {
+                req.offset.saturating_sub(self.count_current(req, expr)?)
+            }
+            None => req.offset,
+            Some(_) => 0,
+        };
+        hits.extend(self.tie_ordered(req, &rest, offset, req.limit - hits.len())?);
+        Ok(hits)
+    }
+
+    /// The best full-text matches of `expr`: ranked within a window of FTS5's own top
+    /// matches, widened to all of them when the window held too few current pages.
+    fn best(
+        &self,
+        req: &SearchRequest,
+        expr: &str,
+        offset: usize,
+        limit: usize,
+    ) -> Result<Vec<Hit>, CatalogError> {
+        let window = (offset + limit).saturating_mul(4).max(200);
+        let hits = self.select(req, Some(expr), Some(window), offset, limit)?;
+        if hits.len() < limit {
+            return self.select(req, Some(expr), None, offset, limit);
         }
         Ok(hits)
     }
 
-    /// Search, ranking only the best `window` full-text matches when given.
-    fn search_within(
+    /// Run one statement of [`build_sql`] and make its rows hits.
+    fn select(
         &self,
         req: &SearchRequest,
+        expr: Option<&str>,
         window: Option<usize>,
+        offset: usize,
+        limit: usize,
     ) -> Result<Vec<Hit>, CatalogError> {
-        let (sql, args) = build_sql(req, window);
-        let mut stmt = self.conn.prepare(&sql).during("search")?;
+        let (sql, args) = build_sql(req, expr, window, (offset, limit));
+        self.hits(req, &sql, args)
+    }
+
+    /// The hits of a statement selecting [`SELECT`]'s columns and a rank.
+    pub(super) fn hits(
+        &self,
+        req: &SearchRequest,
+        sql: &str,
+        args: Vec<Value>,
+    ) -> Result<Vec<Hit>, CatalogError> {
+        let mut stmt = self.conn.prepare_cached(sql).during("search")?;
         let rows = stmt
             .query_map(rusqlite::params_from_iter(args), |r| {
                 Ok(Row {
@@ -93,33 +146,8 @@ impl Catalog {
                 })
             })
             .during("search")?;
-        let exact_filter = match (&req.query, req.mode) {
-            (Some(q), Match::Exact) => Some(q),
-            _ => None,
-        };
-        let mut kept = Vec::new();
-        let mut skipped = 0;
-        for row in rows {
-            let row = row.during("search")?;
-            if let Some(q) = exact_filter {
-                let toks: Vec<String> = crate::search::fold::tokens(&row.text, Match::Exact)
-                    .into_iter()
-                    .map(|t| t.norm)
-                    .collect();
-                if !q.matches(&toks) {
-                    continue;
-                }
-                if skipped < req.offset {
-                    skipped += 1;
-                    continue;
-                }
-            }
-            kept.push(row);
-            if kept.len() >= req.limit {
-                break;
-            }
-        }
-        kept.into_iter().map(|row| self.hit(req, row)).collect()
+        rows.map(|row| self.hit(req, row.during("search")?))
+            .collect()
     }
 
     fn hit(&self, req: &SearchRequest, row: Row) -> Result<Hit, CatalogError> {
@@ -158,28 +186,37 @@ fn terms(req: &SearchRequest) -> Vec<(Vec<String>, bool)> {
     out
 }
 
-const SELECT: &str = "SELECT col.code, d.id, d.code, c.rel_path, p.page_index, p.text";
-const JOINS: &str = "JOIN page p ON p.id = x.rowid
+/// The columns of a hit, before its rank.
+pub(super) const SELECT: &str = "SELECT col.code, d.id, d.code, c.rel_path, p.page_index, p.text";
+/// From a page id `x.rowid` to its current file, dossier and collection.
+pub(super) const JOINS: &str = "JOIN page p ON p.id = x.rowid
     JOIN current_file c ON c.file_id = p.file_id
     JOIN dossier d ON d.id = c.dossier_id
     JOIN collection col ON col.id = c.collection_id";
 
-/// The statement for `req`. A folded full-text search without field conditions first takes
-/// the `window` best matches from FTS5 alone (its own top-k sort, no join per match), then
-/// joins and orders those: a query matching most pages ("nguyen") stays fast. Equal ranks
-/// at the window's edge may lose their tie order; the window is 4 times what is shown.
-fn build_sql(req: &SearchRequest, window: Option<usize>) -> (String, Vec<Value>) {
+/// Whether a search takes its best matches from FTS5 alone before joining: a full-text
+/// query without field conditions (which would filter the window afterwards).
+fn windowed(req: &SearchRequest) -> bool {
+    req.query.is_some() && req.id.is_none() && req.name.is_none() && req.born.is_none()
+}
+
+/// The statement for `req`. A windowed search first takes the `window` best matches from
+/// FTS5 alone (its own top-k sort, no join per match), then joins and orders those: a query
+/// matching most pages ("nguyen") stays fast. Equal ranks at the window's edge may lose
+/// their tie order; the window is 4 times what is shown.
+fn build_sql(
+    req: &SearchRequest,
+    expr: Option<&str>,
+    window: Option<usize>,
+    (offset, limit): (usize, usize),
+) -> (String, Vec<Value>) {
     let mut args: Vec<Value> = Vec::new();
-    let no_fields = req.id.is_none() && req.name.is_none() && req.born.is_none();
-    let mut sql = match &req.query {
-        Some(q) => {
-            let (table, expr) = match req.mode {
-                Match::Folded => ("page_fold", q.to_fts()),
-                Match::Exact => ("page_fts", q.positive().to_fts()),
-            };
-            args.push(Value::Text(expr));
+    let mut sql = match expr {
+        Some(expr) => {
+            let table = index_table(req.mode);
+            args.push(Value::Text(expr.to_string()));
             let top = match window {
-                Some(k) if no_fields && req.mode == Match::Folded => format!(" LIMIT {k}"),
+                Some(k) if windowed(req) => format!(" LIMIT {k}"),
                 _ => String::new(),
             };
             format!(
@@ -190,18 +227,27 @@ fn build_sql(req: &SearchRequest, window: Option<usize>) -> (String, Vec<Value>)
         None => format!("{SELECT}, 0.0 FROM page x {JOINS} WHERE 1"),
     };
     field_conditions(req, &mut sql, &mut args);
+    collection_condition(req, &mut sql, &mut args);
+    sql.push_str(" ORDER BY 7, col.code, d.code, c.rel_path, p.page_index LIMIT ? OFFSET ?");
+    args.push(Value::Integer(limit as i64));
+    args.push(Value::Integer(offset as i64));
+    (sql, args)
+}
+
+/// The full-text index a mode searches.
+pub(super) fn index_table(mode: Match) -> &'static str {
+    match mode {
+        Match::Folded => "page_fold",
+        Match::Exact => "page_exact",
+    }
+}
+
+/// Keep to `--collection`, when given.
+pub(super) fn collection_condition(req: &SearchRequest, sql: &mut String, args: &mut Vec<Value>) {
     if let Some(c) = &req.collection {
         sql.push_str(" AND col.code = ?");
         args.push(Value::Text(c.clone()));
     }
-    sql.push_str(" ORDER BY 7, col.code, d.code, c.rel_path, p.page_index");
-    // Exact search filters rows after SQLite, so it pages through them itself.
-    if req.query.is_none() || req.mode == Match::Folded {
-        sql.push_str(" LIMIT ? OFFSET ?");
-        args.push(Value::Integer(req.limit as i64));
-        args.push(Value::Integer(req.offset as i64));
-    }
-    (sql, args)
 }
 
 /// The field look-ups of `req`, each a condition on the page id.
@@ -217,10 +263,11 @@ fn field_conditions(req: &SearchRequest, sql: &mut String, args: &mut Vec<Value>
     }
     if let Some(name) = &req.name {
         // The whole name, or its leading words ("nguyen van" finds "nguyen van a"): names
-        // are looked up family name first, and a range keeps to the (kind, value) index.
+        // are looked up family name first. Stored names are words joined by one space, so
+        // [name, name + "!") holds exactly those: one range, served by the index.
         field(
-            "kind = 'name' AND (value = ? OR (value > ? AND value < ?))",
-            vec![name.clone(), format!("{name} "), format!("{name}!")],
+            "kind = 'name' AND value >= ? AND value < ?",
+            vec![name.clone(), format!("{name}!")],
         );
     }
     if let Some(born) = &req.born {

@@ -282,9 +282,13 @@ mod tests {
             }
             other => panic!("expected UnknownDossier, got {other:?}"),
         }
-        for table in ["file", "current_file", "page", "object", "page_fts_docsize"] {
+        for table in ["file", "current_file", "page", "object"] {
             let rows = h.count(&format!("SELECT count(*) FROM {table}"))?;
             assert_eq!(rows, 0, "{table} kept rows of a failed slice");
+        }
+        for (index, word) in [("page_fold", "luong"), ("page_exact", "lượng")] {
+            let sql = format!("SELECT count(*) FROM {index} WHERE {index} MATCH '{word}'");
+            assert_eq!(h.count(&sql)?, 0, "{index} kept a page of a failed slice");
         }
         // The catalog is still usable afterwards.
         h.record(&slice[..1])?;

@@ -10,6 +10,6 @@ pub mod query;
 pub mod snippet;
 
 pub use fields::{extract, normalise_id, Field, FieldKind};
-pub use fold::{fold, Match};
+pub use fold::{exact, fold, Match};
 pub use query::{parse, Query, QueryError};
 pub use snippet::{snippet, Snippet};

@@ -281,41 +281,6 @@ impl Query {
         }
     }
 
-    /// The query without its NOT parts: matches a superset of the pages the query matches.
-    /// Exact search asks the diacritic-blind index for this, then filters.
-    pub fn positive(&self) -> Query {
-        match self {
-            Query::And(parts) => Query::And(
-                parts
-                    .iter()
-                    .filter(|p| !matches!(p, Query::Not(_)))
-                    .map(Query::positive)
-                    .collect(),
-            ),
-            Query::Or(parts) => Query::Or(parts.iter().map(Query::positive).collect()),
-            other => other.clone(),
-        }
-    }
-
-    /// Whether a text, as its normalised tokens, matches the query.
-    pub fn matches(&self, text: &[String]) -> bool {
-        match self {
-            Query::Terms { tokens, prefix } => text.windows(tokens.len()).any(|w| {
-                let last = tokens.len() - 1;
-                w.iter().zip(tokens).enumerate().all(|(i, (t, q))| {
-                    if i == last && *prefix {
-                        t.starts_with(q.as_str())
-                    } else {
-                        t == q
-                    }
-                })
-            }),
-            Query::And(parts) => parts.iter().all(|p| p.matches(text)),
-            Query::Or(parts) => parts.iter().any(|p| p.matches(text)),
-            Query::Not(inner) => !inner.matches(text),
-        }
-    }
-
     /// The positive terms, to highlight: (tokens, prefix).
     pub fn highlights(&self) -> Vec<(Vec<String>, bool)> {
         match self {

@@ -60,26 +60,3 @@ fn malformed_queries_are_refused_with_a_reason() {
         assert_eq!(parse(q, Match::Folded), Err(want), "{q:?}");
     }
 }
-
-#[test]
-fn evaluation_follows_the_grammar() {
-    let text: Vec<String> = ["tran", "duc", "luong", "ha", "noi"]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-    let cases = [
-        ("luong", true),
-        ("\"duc luong\"", true),
-        ("\"luong duc\"", false),
-        ("luo*", true),
-        ("luong NOT tran", false),
-        ("luong NOT nguyen", true),
-        ("nguyen OR noi", true),
-        ("nguyen AND noi", false),
-    ];
-    for (q, want) in cases {
-        let parsed = parse(q, Match::Folded).expect(q);
-        assert_eq!(parsed.matches(&text), want, "{q}");
-        assert!(parsed.positive().matches(&text) || !want, "{q}");
-    }
-}
