@@ -65,64 +65,30 @@ impl Catalog {
     /// The catalog cannot be read.
     pub fn search(&self, req: &SearchRequest) -> Result<Vec<Hit>, CatalogError> {
         let query = match &req.query {
-            Some(q) if windowed(req) => q,
+            Some(q) if text_only(req) => q,
             // Field look-ups select by index; text conditions then filter those few pages.
             _ => {
                 let expr = req.query.as_ref().map(Query::to_fts);
-                return self.select(req, expr.as_deref(), None, req.offset, req.limit);
+                let (sql, args) = build_sql(req, expr.as_deref());
+                return self.hits(req, &sql, args);
             }
         };
+        let need = req.offset + req.limit;
         let tiers = self.tiers(query, req.mode)?;
-        let Some(rest) = tiers.rest else {
-            return self.best(req, &query.to_fts(), req.offset, req.limit);
-        };
-        let mut hits = match &tiers.ranked {
-            Some(expr) => self.best(req, expr, req.offset, req.limit)?,
+        let mut found = match &tiers.ranked {
+            Some(expr) => self.ranked(req, expr, need)?,
             None => Vec::new(),
         };
-        if hits.len() == req.limit {
-            return Ok(hits);
+        if let Some(rest) = tiers.rest.as_deref().filter(|_| found.len() < need) {
+            let more = self.tie_ordered(req, rest, need - found.len())?;
+            found.extend(more.into_iter().map(|id| (id, 0.0)));
         }
-        // The ranked tier ended within this page of results, or before it began.
-        let offset = match &tiers.ranked {
-            Some(expr) if hits.is_empty() => {
-                req.offset.saturating_sub(self.count_current(req, expr)?)
-            }
-            None => req.offset,
-            Some(_) => 0,
-        };
-        hits.extend(self.tie_ordered(req, &rest, offset, req.limit - hits.len())?);
-        Ok(hits)
-    }
-
-    /// The best full-text matches of `expr`: ranked within a window of FTS5's own top
-    /// matches, widened to all of them when the window held too few current pages.
-    fn best(
-        &self,
-        req: &SearchRequest,
-        expr: &str,
-        offset: usize,
-        limit: usize,
-    ) -> Result<Vec<Hit>, CatalogError> {
-        let window = (offset + limit).saturating_mul(4).max(200);
-        let hits = self.select(req, Some(expr), Some(window), offset, limit)?;
-        if hits.len() < limit {
-            return self.select(req, Some(expr), None, offset, limit);
+        let mut hits = Vec::with_capacity(req.limit);
+        for (id, rank) in found.into_iter().skip(req.offset) {
+            let sql = format!("{SELECT}, ?2 FROM (SELECT ?1 AS rowid) x {JOINS}");
+            hits.extend(self.hits(req, &sql, vec![Value::Integer(id), Value::Real(rank)])?);
         }
         Ok(hits)
-    }
-
-    /// Run one statement of [`build_sql`] and make its rows hits.
-    fn select(
-        &self,
-        req: &SearchRequest,
-        expr: Option<&str>,
-        window: Option<usize>,
-        offset: usize,
-        limit: usize,
-    ) -> Result<Vec<Hit>, CatalogError> {
-        let (sql, args) = build_sql(req, expr, window, (offset, limit));
-        self.hits(req, &sql, args)
     }
 
     /// The hits of a statement selecting [`SELECT`]'s columns and a rank.
@@ -194,34 +160,22 @@ pub(super) const JOINS: &str = "JOIN page p ON p.id = x.rowid
     JOIN dossier d ON d.id = c.dossier_id
     JOIN collection col ON col.id = c.collection_id";
 
-/// Whether a search takes its best matches from FTS5 alone before joining: a full-text
-/// query without field conditions (which would filter the window afterwards).
-fn windowed(req: &SearchRequest) -> bool {
+/// Whether a search is by text alone, without field conditions (which select first).
+fn text_only(req: &SearchRequest) -> bool {
     req.query.is_some() && req.id.is_none() && req.name.is_none() && req.born.is_none()
 }
 
-/// The statement for `req`. A windowed search first takes the `window` best matches from
-/// FTS5 alone (its own top-k sort, no join per match), then joins and orders those: a query
-/// matching most pages ("nguyen") stays fast. Equal ranks at the window's edge may lose
-/// their tie order; the window is 4 times what is shown.
-fn build_sql(
-    req: &SearchRequest,
-    expr: Option<&str>,
-    window: Option<usize>,
-    (offset, limit): (usize, usize),
-) -> (String, Vec<Value>) {
+/// The statement for a search with field conditions: the fields select the pages (through
+/// their index), the text, if any, must match too.
+fn build_sql(req: &SearchRequest, expr: Option<&str>) -> (String, Vec<Value>) {
     let mut args: Vec<Value> = Vec::new();
     let mut sql = match expr {
         Some(expr) => {
             let table = index_table(req.mode);
             args.push(Value::Text(expr.to_string()));
-            let top = match window {
-                Some(k) if windowed(req) => format!(" LIMIT {k}"),
-                _ => String::new(),
-            };
             format!(
                 "{SELECT}, x.r FROM (SELECT rowid, rank AS r FROM {table} \
-                 WHERE {table} MATCH ?1 ORDER BY rank{top}) x {JOINS} WHERE 1"
+                 WHERE {table} MATCH ?1) x {JOINS} WHERE 1"
             )
         }
         None => format!("{SELECT}, 0.0 FROM page x {JOINS} WHERE 1"),
@@ -229,8 +183,8 @@ fn build_sql(
     field_conditions(req, &mut sql, &mut args);
     collection_condition(req, &mut sql, &mut args);
     sql.push_str(" ORDER BY 7, col.code, d.code, c.rel_path, p.page_index LIMIT ? OFFSET ?");
-    args.push(Value::Integer(limit as i64));
-    args.push(Value::Integer(offset as i64));
+    args.push(Value::Integer(req.limit as i64));
+    args.push(Value::Integer(req.offset as i64));
     (sql, args)
 }
 

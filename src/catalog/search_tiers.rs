@@ -7,17 +7,19 @@
 //! match a word carrying weight, ranked by bm25, then the pages that match through
 //! weightless words alone, in tie order (collection, dossier, path, page), read by walking
 //! the current pages in that order until enough are found. A phrase or a word with digits
-//! is never counted, so it always carries weight. Called by `search.rs`.
+//! is never counted, so it always carries weight. Within the ranked tier, pages of equal
+//! rank are put in tie order too, a rank at a time, so the order is total and paging is
+//! stable. Called by `search.rs`.
 
 use rusqlite::types::Value;
 
 use super::error::During;
-use super::search::{collection_condition, index_table, SearchRequest, JOINS, SELECT};
-use super::{Catalog, CatalogError, Hit};
+use super::search::{collection_condition, index_table, SearchRequest, JOINS};
+use super::{Catalog, CatalogError};
 use crate::search::{Match, Query};
 
-/// Below this many matches the tie tier is sorted in SQL; above, the walk in tie order
-/// reaches enough of them after a few hundred pages.
+/// Up to this many pages of one rank are sorted in SQL; more are found by walking the
+/// archive in tie order, which reaches enough of them after a few hundred pages.
 const SPARSE: usize = 20_000;
 
 /// A query's two tiers as FTS5 expressions.
@@ -99,34 +101,47 @@ impl Catalog {
         Ok(Some(found.unwrap_or(0)))
     }
 
-    /// Current pages matching `expr` (respecting `--collection`).
-    pub(super) fn count_current(
+    /// The first `need` current pages matching `expr`, best first, with their rank. Every
+    /// match is scored (one FTS5 pass, no sort in SQL); pages of equal rank are put in tie
+    /// order a rank at a time, so ties are broken by dossier code wherever the results are
+    /// cut, and paging with `--offset` neither repeats nor skips a page.
+    pub(super) fn ranked(
         &self,
         req: &SearchRequest,
         expr: &str,
-    ) -> Result<usize, CatalogError> {
+        need: usize,
+    ) -> Result<Vec<(i64, f64)>, CatalogError> {
         let table = index_table(req.mode);
-        let mut sql = format!(
-            "SELECT count(*) FROM (SELECT rowid FROM {table} WHERE {table} MATCH ?) x {JOINS} \
-             WHERE 1"
-        );
-        let mut args = vec![Value::Text(expr.to_string())];
-        collection_condition(req, &mut sql, &mut args);
-        let n: i64 = self
+        let mut stmt = self
             .conn
-            .query_row(&sql, rusqlite::params_from_iter(args), |r| r.get(0))
+            .prepare_cached(&format!(
+                "SELECT rank, rowid FROM {table} WHERE {table} MATCH ?"
+            ))
             .during("search")?;
-        Ok(n as usize)
+        let mut scored: Vec<(f64, i64)> = stmt
+            .query_map([expr], |r| Ok((r.get(0)?, r.get(1)?)))
+            .and_then(Iterator::collect)
+            .during("search")?;
+        scored.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
+        let mut found = Vec::with_capacity(need);
+        for group in scored.chunk_by(|a, b| a.0 == b.0) {
+            if found.len() >= need {
+                break;
+            }
+            let ids: Vec<i64> = group.iter().map(|g| g.1).collect();
+            let ordered = self.in_tie_order(req, &ids, need - found.len())?;
+            found.extend(ordered.into_iter().map(|id| (id, group[0].0)));
+        }
+        Ok(found)
     }
 
-    /// Current pages matching `expr`, in tie order, `offset` skipped.
+    /// The first `need` current pages matching `expr`, in tie order, without scores.
     pub(super) fn tie_ordered(
         &self,
         req: &SearchRequest,
         expr: &str,
-        offset: usize,
-        limit: usize,
-    ) -> Result<Vec<Hit>, CatalogError> {
+        need: usize,
+    ) -> Result<Vec<i64>, CatalogError> {
         let table = index_table(req.mode);
         let mut stmt = self
             .conn
@@ -136,35 +151,27 @@ impl Catalog {
             .query_map([expr], |r| r.get(0))
             .and_then(Iterator::collect)
             .during("search")?;
-        let chosen = if ids.len() <= SPARSE {
-            self.sorted(req, expr, offset, limit)?
-        } else {
-            self.walk(req, &Members::of(&ids), offset, limit)?
-        };
-        let mut hits = Vec::with_capacity(chosen.len());
-        for id in chosen {
-            let sql = format!("{SELECT}, 0.0 FROM (SELECT ?1 AS rowid) x {JOINS}");
-            hits.extend(self.hits(req, &sql, vec![Value::Integer(id)])?);
-        }
-        Ok(hits)
+        self.in_tie_order(req, &ids, need)
     }
 
-    /// The current pages matching `expr`, sorted in tie order by SQL: few enough to join.
-    fn sorted(
+    /// The first `need` current pages among `ids`, in tie order: sorted by SQL when few,
+    /// else found by walking the archive in that order.
+    fn in_tie_order(
         &self,
         req: &SearchRequest,
-        expr: &str,
-        offset: usize,
-        limit: usize,
+        ids: &[i64],
+        need: usize,
     ) -> Result<Vec<i64>, CatalogError> {
-        let table = index_table(req.mode);
-        let mut sql = format!(
-            "SELECT p.id FROM (SELECT rowid FROM {table} WHERE {table} MATCH ?) x {JOINS} WHERE 1"
-        );
-        let mut args = vec![Value::Text(expr.to_string())];
+        if ids.len() > SPARSE {
+            return self.walk(req, &Members::of(ids), need);
+        }
+        let list = serde_json::to_string(ids).unwrap_or_else(|_| "[]".to_string());
+        let mut sql =
+            format!("SELECT p.id FROM (SELECT value AS rowid FROM json_each(?)) x {JOINS} WHERE 1");
+        let mut args = vec![Value::Text(list)];
         collection_condition(req, &mut sql, &mut args);
-        sql.push_str(" ORDER BY col.code, d.code, c.rel_path, p.page_index LIMIT ? OFFSET ?");
-        args.extend([Value::Integer(limit as i64), Value::Integer(offset as i64)]);
+        sql.push_str(" ORDER BY col.code, d.code, c.rel_path, p.page_index LIMIT ?");
+        args.push(Value::Integer(need as i64));
         let mut stmt = self.conn.prepare_cached(&sql).during("search")?;
         let ids = stmt
             .query_map(rusqlite::params_from_iter(args), |r| r.get(0))
@@ -178,8 +185,7 @@ impl Catalog {
         &self,
         req: &SearchRequest,
         members: &Members,
-        offset: usize,
-        limit: usize,
+        need: usize,
     ) -> Result<Vec<i64>, CatalogError> {
         // CROSS JOIN fixes the loop order so that every index is read in order and no sort
         // of the whole archive happens: rows stream out, and reading stops early.
@@ -195,19 +201,13 @@ impl Catalog {
         let mut rows = stmt
             .query(rusqlite::params_from_iter(args))
             .during("search")?;
-        let mut chosen = Vec::with_capacity(limit);
-        let mut skipped = 0;
-        while chosen.len() < limit {
+        let mut chosen = Vec::with_capacity(need);
+        while chosen.len() < need {
             let Some(row) = rows.next().during("search")? else {
                 break;
             };
             let id: i64 = row.get(0).during("search")?;
-            if !members.contains(id) {
-                continue;
-            }
-            if skipped < offset {
-                skipped += 1;
-            } else {
+            if members.contains(id) {
                 chosen.push(id);
             }
         }
@@ -243,7 +243,7 @@ mod tests {
     use crate::search::{parse, QueryError};
 
     /// Eight dossiers recorded out of order, one page each: "chung" on six of them
-    /// (weightless), "hiếm" on two.
+    /// (weightless), "hiếm" on three, once on two of them (an equal rank).
     fn archive() -> Result<Harness, Box<dyn std::error::Error>> {
         let mut h = Harness::new()?;
         let codes = [
@@ -256,7 +256,7 @@ mod tests {
                 0 => "chung hiếm hiếm hiếm",
                 1..=5 => "chung chung",
                 6 => "hiếm một lần trong một trang dài hơn nhiều chữ",
-                _ => "khác",
+                _ => "hiếm khác",
             };
             let path = format!("{code}/1.jpg");
             let file = scanned(code, &path, path.as_bytes(), vec![page(0, text, &[])]);
@@ -297,14 +297,15 @@ mod tests {
             tiers.rest.as_deref(),
             Some(r#"(("chung" OR "hiem")) NOT ("hiem")"#)
         );
-        // Ranked: the page with "hiếm" three times first; then "chung" alone, by code.
+        // Ranked: the page with "hiếm" three times first, the two with it once tie (no
+        // length normalisation) and come by code; then "chung" alone, by code.
         let all = dossiers(&h, "chung OR hiem", 0, 10);
-        assert_eq!(
-            all,
-            ["HS-5", "HS-6", "HS-1", "HS-2", "HS-3", "HS-7", "HS-8"]
-        );
+        let want = [
+            "HS-5", "HS-4", "HS-6", "HS-1", "HS-2", "HS-3", "HS-7", "HS-8",
+        ];
+        assert_eq!(all, want);
         // Every page of results is the same slice of that order, across the tiers.
-        for offset in 0..8 {
+        for offset in 0..9 {
             for limit in 1..4 {
                 let want: Vec<String> = all.iter().skip(offset).take(limit).cloned().collect();
                 assert_eq!(dossiers(&h, "chung OR hiem", offset, limit), want);
@@ -332,11 +333,12 @@ mod tests {
     fn the_walk_and_the_sort_agree() -> TestResult {
         let h = archive()?;
         let req = request("chung", 0, 10)?;
-        let matches = Members::of(&h.catalog.sorted(&req, "chung", 0, 100)?);
-        for (offset, limit) in [(0, 10), (2, 3), (5, 5), (9, 1)] {
-            let sorted = h.catalog.sorted(&req, "chung", offset, limit)?;
-            let walked = h.catalog.walk(&req, &matches, offset, limit)?;
-            assert_eq!(walked, sorted, "offset {offset} limit {limit}");
+        let ids: Vec<i64> = (1..=8).rev().collect();
+        for need in [1, 3, 8, 20] {
+            let sorted = h.catalog.in_tie_order(&req, &ids, need)?;
+            let walked = h.catalog.walk(&req, &Members::of(&ids), need)?;
+            assert_eq!(walked, sorted, "need {need}");
+            assert_eq!(sorted.len(), need.min(8));
         }
         let few = Members::of(&[3, 70]);
         assert!(few.contains(3) && few.contains(70));
