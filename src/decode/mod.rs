@@ -17,6 +17,7 @@ mod codec;
 mod density;
 mod error;
 mod jpeg;
+mod pdf;
 mod raster;
 mod sniff;
 #[cfg(test)]
@@ -28,6 +29,7 @@ use serde::{Deserialize, Serialize};
 use crate::model::Dpi;
 
 pub use error::{DecodeError, Limit};
+pub use pdf::text_layer_pages;
 pub use sniff::{sniff, Format};
 
 /// How much one file may ask for. Defaults admit a 600 dpi A3 colour scan (7016×9921,
@@ -101,6 +103,7 @@ pub fn for_each_page(
 ) -> Result<u32, DecodeError> {
     match recognise(bytes)? {
         Format::Tiff => tiff::for_each_page(bytes, limits, &mut each),
+        Format::Pdf => pdf::for_each_page(bytes, limits, &mut each),
         format => {
             each(codec::decode(bytes, format, limits)?);
             Ok(1)
@@ -117,6 +120,7 @@ pub fn probe(bytes: &[u8], limits: &DecodeLimits) -> Result<Probe, DecodeError> 
     let format = recognise(bytes)?;
     let pages = match format {
         Format::Tiff => tiff::probe(bytes, limits)?,
+        Format::Pdf => pdf::probe(bytes, limits)?,
         _ => vec![codec::probe(bytes, format, limits)?],
     };
     Ok(Probe { format, pages })
@@ -128,9 +132,6 @@ fn recognise(bytes: &[u8]) -> Result<Format, DecodeError> {
         return Err(DecodeError::Empty);
     }
     match sniff(bytes) {
-        Some(Format::Pdf) => Err(DecodeError::Unsupported(
-            "PDF input is not supported yet".to_string(),
-        )),
         Some(format) => Ok(format),
         None => Err(sniff::refuse(bytes)),
     }
