@@ -307,9 +307,8 @@ fn a_damaged_original_stops_the_export_with_the_archive_exit_code() {
         .filter_map(Result::ok)
         .find(|e| e.file_type().is_file())
         .unwrap();
-    let mut perms = std::fs::metadata(object.path()).unwrap().permissions();
-    perms.set_readonly(false);
-    std::fs::set_permissions(object.path(), perms).unwrap();
+    let writable = std::os::unix::fs::PermissionsExt::from_mode(0o600);
+    std::fs::set_permissions(object.path(), writable).unwrap();
     let mut bytes = std::fs::read(object.path()).unwrap();
     let last = bytes.len() - 1;
     bytes[last] ^= 0xFF;
