@@ -210,6 +210,37 @@ fn the_text_layer_reads_back_with_diacritics_and_folded_search_finds_the_names()
     assert!(linn.contains("LinnSequencer"), "{linn}");
 }
 
+/// The `enc` column of `pdfimages -list`, one per image.
+fn encodings(code: &str) -> Vec<String> {
+    let list = tool("pdfimages", &["-list", &pdf_of(code)]);
+    list.lines()
+        .skip(2)
+        .map(|l| l.split_whitespace().nth(8).unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn image_streams_of_scanner_pdfs_are_carried_unchanged() {
+    // The dossier scanned as a PDF of JPEGs: each page's stream is the fixture JPEG.
+    assert_eq!(encodings(AS_PDF), ["jpeg", "jpeg"]);
+    let dir = tempfile::tempdir().unwrap();
+    let prefix = dir.path().join("im");
+    tool(
+        "pdfimages",
+        &["-j", &pdf_of(AS_PDF), prefix.to_str().unwrap()],
+    );
+    for (i, page) in ["trang-1.jpg", "trang-2.jpg"].iter().enumerate() {
+        let original = fixtures().join("scans/cu-tru").join(AS_PDF).join(page);
+        let extracted = dir.path().join(format!("im-{i:03}.jpg"));
+        assert_eq!(
+            std::fs::read(extracted).unwrap(),
+            std::fs::read(original).unwrap()
+        );
+    }
+    // The corpus scan keeps its JBIG2 stream.
+    assert_eq!(encodings("HS-LINN"), ["jbig2"]);
+}
+
 #[test]
 fn jpeg_originals_are_embedded_byte_for_byte_and_lzw_is_gone() {
     let list = tool("pdfimages", &["-list", &pdf_of("CT-2023-0001")]);

@@ -17,6 +17,7 @@ mod codec;
 mod density;
 mod error;
 mod jpeg;
+mod passthrough;
 mod pdf;
 mod raster;
 mod sniff;
@@ -29,6 +30,7 @@ use serde::{Deserialize, Serialize};
 use crate::model::Dpi;
 
 pub use error::{DecodeError, Limit};
+pub use passthrough::{encoded_pages, Encoded};
 pub use pdf::text_layer_pages;
 pub use sniff::{sniff, Format};
 

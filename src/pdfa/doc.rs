@@ -12,6 +12,7 @@ use sha2::{Digest, Sha256};
 use super::image::Picture;
 use super::meta::{DocMeta, TO_UNICODE};
 use super::text::{page_content, Frame};
+use crate::decode::Encoded;
 use crate::model::Word;
 
 const GLYPHLESS_TTF: &[u8] = include_bytes!("../../assets/pdfa/glyphless.ttf");
@@ -59,17 +60,19 @@ pub fn write(meta: &DocMeta, pages: &[PageOut]) -> Vec<u8> {
         xmp: alloc(),
         info: alloc(),
     };
-    let page_ids: Vec<(Ref, Ref, Ref)> =
-        pages.iter().map(|_| (alloc(), alloc(), alloc())).collect();
+    let page_ids: Vec<[Ref; 4]> = pages
+        .iter()
+        .map(|_| [alloc(), alloc(), alloc(), alloc()])
+        .collect();
     let mut pdf = Pdf::new();
     pdf.set_version(1, 7);
     write_catalog(&mut pdf, &ids, meta);
     pdf.pages(ids.tree)
-        .kids(page_ids.iter().map(|p| p.0))
+        .kids(page_ids.iter().map(|p| p[0]))
         .count(page_ids.len() as i32);
     write_font(&mut pdf, &ids);
-    for (page, (page_id, content_id, image_id)) in pages.iter().zip(&page_ids) {
-        write_page(&mut pdf, &ids, page, (*page_id, *content_id, *image_id));
+    for (page, refs) in pages.iter().zip(&page_ids) {
+        write_page(&mut pdf, &ids, page, *refs);
     }
     let digest = Sha256::digest(pdf.as_bytes());
     let id = digest[..16].to_vec();
@@ -149,12 +152,8 @@ fn write_font(pdf: &mut Pdf, ids: &Ids) {
     pdf.stream(ids.cid_to_gid, &map).filter(Filter::FlateDecode);
 }
 
-fn write_page(
-    pdf: &mut Pdf,
-    ids: &Ids,
-    page: &PageOut,
-    (id, content_id, image_id): (Ref, Ref, Ref),
-) {
+fn write_page(pdf: &mut Pdf, ids: &Ids, page: &PageOut, refs: [Ref; 4]) {
+    let [id, content_id, image_id, globals_id] = refs;
     let (w, h) = page.frame.page_size();
     let mut p = pdf.page(id);
     p.parent(ids.tree)
@@ -168,27 +167,52 @@ fn write_page(
     let content = page_content(&page.frame, IMAGE, FONT, &page.words);
     let content = compress_to_vec_zlib(&content, 6);
     pdf.stream(content_id, &content).filter(Filter::FlateDecode);
-    write_picture(pdf, image_id, &page.picture);
+    write_picture(pdf, (image_id, globals_id), &page.picture);
 }
 
-fn write_picture(pdf: &mut Pdf, id: Ref, picture: &Picture) {
+fn write_picture(pdf: &mut Pdf, (id, globals_id): (Ref, Ref), picture: &Picture) {
+    if let Picture::Encoded(Encoded::Jbig2 {
+        globals: Some(globals),
+        ..
+    }) = picture
+    {
+        pdf.stream(globals_id, globals);
+    }
     let (width, height) = picture.size();
     let mut image = pdf.image_xobject(id, picture.data());
     image.width(width as i32).height(height as i32);
     match picture {
-        Picture::Jpeg { components, .. } => {
-            image.bits_per_component(8).filter(Filter::DctDecode);
+        Picture::Encoded(Encoded::Jpeg { components, .. }) => {
+            image.bits_per_component(8);
             if *components == 1 {
                 image.color_space().device_gray();
             } else {
                 image.color_space().device_rgb();
             }
+            image.filter(Filter::DctDecode);
+        }
+        Picture::Encoded(Encoded::Ccitt { k, black_is_1, .. }) => {
+            image.bits_per_component(1);
+            image.color_space().device_gray();
+            image.filter(Filter::CcittFaxDecode);
+            let mut parms = image.decode_parms();
+            parms.pair(Name(b"K"), *k);
+            parms.pair(Name(b"Columns"), width as i32);
+            parms.pair(Name(b"Rows"), height as i32);
+            parms.pair(Name(b"BlackIs1"), *black_is_1);
+        }
+        Picture::Encoded(Encoded::Jbig2 { globals, .. }) => {
+            image.bits_per_component(1);
+            image.color_space().device_gray();
+            image.filter(Filter::Jbig2Decode);
+            if globals.is_some() {
+                image.decode_parms().pair(Name(b"JBIG2Globals"), globals_id);
+            }
         }
         Picture::Flate { bits, .. } => {
-            image
-                .bits_per_component(i32::from(*bits))
-                .filter(Filter::FlateDecode);
+            image.bits_per_component(i32::from(*bits));
             image.color_space().device_gray();
+            image.filter(Filter::FlateDecode);
         }
     }
 }

@@ -1,13 +1,13 @@
-//! How each page's picture goes into the PDF. A JPEG original is embedded as it is stored
-//! (DCTDecode, the file's bytes unchanged) when it is drawn upright as stored. Every other
-//! original (PNG, TIFF of any compression including LZW, which PDF/A forbids, a scanner PDF)
-//! is decoded by `decode` and embedded losslessly with Flate: a page whose pixels are only
-//! black and white at 1 bit per pixel, any other at 8-bit grey, which is exactly what OCR
-//! read. Called by `pdfa::doc` for each page.
+//! How each page's picture goes into the PDF. Where the original's coded image can be
+//! carried unchanged (`decode::encoded_pages`: a JPEG file's bytes, a Group 4 TIFF strip, a
+//! scanner PDF's DCT, CCITT or JBIG2 stream) it is. Every other page (PNG, LZW TIFF, which
+//! PDF/A forbids, Deflate TIFF, a turned image) is decoded by `decode` and embedded
+//! losslessly with Flate: a page of only black and white at 1 bit per pixel, any other at
+//! 8-bit grey, which is exactly what OCR read. Called by `pdfa::doc` for each page.
 
 use miniz_oxide::deflate::compress_to_vec_zlib;
 
-use crate::decode::{self, DecodeError, DecodeLimits, Format, PageImage};
+use crate::decode::{self, DecodeError, DecodeLimits, Encoded, PageImage};
 
 /// Flate level: 6 is zlib's default; higher levels cost much time for a percent or two.
 const FLATE_LEVEL: u8 = 6;
@@ -15,13 +15,8 @@ const FLATE_LEVEL: u8 = 6;
 /// A picture ready to write as an image XObject.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Picture {
-    /// A baseline or progressive JPEG file, unchanged.
-    Jpeg {
-        data: Vec<u8>,
-        width: u32,
-        height: u32,
-        components: u8,
-    },
+    /// The original's coded image, unchanged.
+    Encoded(Encoded),
     /// Grey or bilevel samples, zlib-compressed.
     Flate {
         data: Vec<u8>,
@@ -34,43 +29,45 @@ pub enum Picture {
 impl Picture {
     pub fn size(&self) -> (u32, u32) {
         match self {
-            Picture::Jpeg { width, height, .. } | Picture::Flate { width, height, .. } => {
-                (*width, *height)
-            }
+            Picture::Encoded(e) => e.size(),
+            Picture::Flate { width, height, .. } => (*width, *height),
         }
     }
 
     pub fn data(&self) -> &[u8] {
         match self {
-            Picture::Jpeg { data, .. } | Picture::Flate { data, .. } => data,
+            Picture::Encoded(e) => e.data(),
+            Picture::Flate { data, .. } => data,
         }
     }
 }
 
 /// The pictures of every page of one original, in page order. `upright` is each recognised
-/// page's decoded size (before any turn the preparation made), to tell a JPEG whose EXIF
-/// orientation turns it from one drawn as stored.
+/// page's decoded size (before any turn the preparation made): a coded picture of another
+/// size is not what the pipeline read, so that page is embedded from its decoded pixels.
 ///
 /// # Errors
 /// The original no longer decodes (it did when it was archived).
 pub fn pictures(bytes: &[u8], upright: &[(u32, u32)]) -> Result<Vec<Picture>, DecodeError> {
-    if decode::sniff(bytes) == Some(Format::Jpeg) {
-        if let Some((width, height, components)) = jpeg_frame(bytes) {
-            if upright == [(width, height)] && matches!(components, 1 | 3) {
-                return Ok(vec![Picture::Jpeg {
-                    data: bytes.to_vec(),
-                    width,
-                    height,
-                    components,
-                }]);
-            }
-        }
+    let mut coded = decode::encoded_pages(bytes);
+    coded.resize(upright.len(), None);
+    let usable = |(e, size): (Option<Encoded>, &(u32, u32))| e.filter(|e| e.size() == *size);
+    let coded: Vec<Option<Encoded>> = coded.into_iter().zip(upright).map(usable).collect();
+    let mut decoded = Vec::new();
+    if coded.iter().any(Option::is_none) {
+        decode::for_each_page(bytes, &DecodeLimits::default(), |page| {
+            let wanted = coded.get(page.index as usize).is_some_and(Option::is_none);
+            decoded.push(wanted.then(|| lossless(&page)));
+        })?;
     }
-    let mut out = Vec::new();
-    decode::for_each_page(bytes, &DecodeLimits::default(), |page| {
-        out.push(lossless(&page));
-    })?;
-    Ok(out)
+    Ok(coded
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, c)| {
+            c.map(Picture::Encoded)
+                .or_else(|| decoded.get(i).cloned().flatten())
+        })
+        .collect())
 }
 
 /// Flate of the grey page, at 1 bit per pixel when it holds only black and white.
@@ -105,31 +102,6 @@ fn pack_bits(pixels: &[u8], width: usize) -> Vec<u8> {
         }
     }
     out
-}
-
-/// Width, height and component count from a JPEG's start-of-frame marker.
-fn jpeg_frame(bytes: &[u8]) -> Option<(u32, u32, u8)> {
-    let mut at = 2;
-    while at + 4 <= bytes.len() {
-        if bytes[at] != 0xFF {
-            return None;
-        }
-        let marker = bytes[at + 1];
-        if marker == 0xFF {
-            at += 1;
-            continue;
-        }
-        let length = usize::from(u16::from_be_bytes([bytes[at + 2], bytes[at + 3]]));
-        let is_frame = matches!(marker, 0xC0..=0xCF) && !matches!(marker, 0xC4 | 0xC8 | 0xCC);
-        if is_frame {
-            let seg = bytes.get(at + 4..at + 4 + 6)?;
-            let height = u32::from(u16::from_be_bytes([seg[1], seg[2]]));
-            let width = u32::from(u16::from_be_bytes([seg[3], seg[4]]));
-            return Some((width, height, seg[5]));
-        }
-        at += 2 + length;
-    }
-    None
 }
 
 #[cfg(test)]

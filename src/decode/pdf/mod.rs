@@ -16,7 +16,10 @@
 //! pipeline can record them. Called by `decode/mod.rs` and the pipeline's worker.
 
 mod pixels;
+mod raw;
 mod scan;
+
+pub(super) use raw::encoded_pages;
 
 use hayro_syntax::page::Page;
 use hayro_syntax::{DecryptionError, LoadPdfError, Pdf};

@@ -8,6 +8,7 @@
 mod fax;
 pub(crate) mod ifd;
 mod page;
+pub(super) mod raw;
 mod samples;
 mod strips;
 mod view;
