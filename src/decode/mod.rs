@@ -30,7 +30,7 @@ use serde::{Deserialize, Serialize};
 use crate::model::Dpi;
 
 pub use error::{DecodeError, Limit};
-pub use passthrough::{encoded_pages, Encoded};
+pub use passthrough::{encoded_pages, group4, Encoded};
 pub use pdf::text_layer_pages;
 pub use sniff::{sniff, Format};
 

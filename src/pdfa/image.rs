@@ -2,8 +2,8 @@
 //! carried unchanged (`decode::encoded_pages`: a JPEG file's bytes, a Group 4 TIFF strip, a
 //! scanner PDF's DCT, CCITT or JBIG2 stream) it is. Every other page (PNG, LZW TIFF, which
 //! PDF/A forbids, Deflate TIFF, a turned image) is decoded by `decode` and embedded
-//! losslessly with Flate: a page of only black and white at 1 bit per pixel, any other at
-//! 8-bit grey, which is exactly what OCR read. Called by `pdfa::doc` for each page.
+//! losslessly: a page of only black and white as Group 4, any other as Flate of 8-bit grey,
+//! which is exactly what OCR read. Called by `pdfa::doc` for each page.
 
 use miniz_oxide::deflate::compress_to_vec_zlib;
 
@@ -57,7 +57,7 @@ pub fn pictures(bytes: &[u8], upright: &[(u32, u32)]) -> Result<Vec<Picture>, De
     if coded.iter().any(Option::is_none) {
         decode::for_each_page(bytes, &DecodeLimits::default(), |page| {
             let wanted = coded.get(page.index as usize).is_some_and(Option::is_none);
-            decoded.push(wanted.then(|| lossless(&page)));
+            decoded.push(wanted.then(|| lossless(page)));
         })?;
     }
     Ok(coded
@@ -70,52 +70,15 @@ pub fn pictures(bytes: &[u8], upright: &[(u32, u32)]) -> Result<Vec<Picture>, De
         .collect())
 }
 
-/// Flate of the grey page, at 1 bit per pixel when it holds only black and white.
-fn lossless(page: &PageImage) -> Picture {
-    let bilevel = page.pixels.iter().all(|&v| v == 0 || v == 255);
-    let (raw, bits) = if bilevel {
-        (pack_bits(&page.pixels, page.width as usize), 1)
-    } else {
-        (page.pixels.clone(), 8)
-    };
+/// A black-and-white page as Group 4, any other as Flate of its grey samples.
+fn lossless(page: PageImage) -> Picture {
+    if let Some(coded) = decode::group4(&page.pixels, page.width, page.height) {
+        return Picture::Encoded(coded);
+    }
     Picture::Flate {
-        data: compress_to_vec_zlib(&raw, FLATE_LEVEL),
+        data: compress_to_vec_zlib(&page.pixels, FLATE_LEVEL),
         width: page.width,
         height: page.height,
-        bits,
-    }
-}
-
-/// Rows of 1-bit samples, most significant bit first, each row padded to a byte; 1 = white.
-fn pack_bits(pixels: &[u8], width: usize) -> Vec<u8> {
-    let row_bytes = width.div_ceil(8);
-    let mut out = Vec::with_capacity(row_bytes * pixels.len() / width.max(1));
-    for row in pixels.chunks_exact(width.max(1)) {
-        for chunk in row.chunks(8) {
-            let mut byte = 0u8;
-            for (i, &v) in chunk.iter().enumerate() {
-                if v != 0 {
-                    byte |= 0x80 >> i;
-                }
-            }
-            out.push(byte);
-        }
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn bits_pack_black_as_zero_and_pad_rows() {
-        let pixels = [
-            0, 255, 255, 0, 0, 0, 0, 0, 255, /* row 2 */ 255, 0, 0, 0, 0, 0, 0, 0, 0,
-        ];
-        assert_eq!(
-            pack_bits(&pixels, 9),
-            [0b0110_0000, 0b1000_0000, 0b1000_0000, 0]
-        );
+        bits: 8,
     }
 }

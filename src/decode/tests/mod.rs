@@ -6,6 +6,7 @@
 mod build;
 mod layouts;
 mod mutations;
+mod passthrough;
 mod synthetic;
 
 use super::*;

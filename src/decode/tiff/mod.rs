@@ -7,6 +7,7 @@
 
 mod fax;
 pub(crate) mod ifd;
+mod jpeg_strips;
 mod page;
 pub(super) mod raw;
 mod samples;
