@@ -40,7 +40,8 @@ pub(super) fn joined(layout: &Layout, page: &Page, bytes: &[u8]) -> Option<(Vec<
         .collect::<Option<_>>()?;
     let first = strips.first()?;
     let (mcu_w, mcu_h, components) = mcu(first.sof)?;
-    if rows_per_strip % u64::from(mcu_h) != 0 || strips.iter().any(|s| s.sof[7..] != first.sof[7..])
+    if rows_per_strip % u64::from(mcu_h) != 0
+        || strips.iter().any(|s| s.sof.get(7..) != first.sof.get(7..))
     {
         return None;
     }
