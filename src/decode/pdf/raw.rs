@@ -49,30 +49,7 @@ fn encoded(stream: &Stream<'_>, width: u32, height: u32) -> Option<Encoded> {
                 },
             )
         }
-        Filter::CcittFaxDecode => {
-            let get_u32 = |key: &[u8]| params.as_ref().and_then(|p| p.get::<u32>(key));
-            let columns = get_u32(b"Columns").unwrap_or(1728);
-            let rows = get_u32(b"Rows").unwrap_or(height);
-            let byte_align = params
-                .as_ref()
-                .and_then(|p| p.get::<bool>(b"EncodedByteAlign".as_slice()));
-            if columns != width || rows != height || byte_align == Some(true) {
-                return None;
-            }
-            Some(Encoded::Ccitt {
-                data,
-                width,
-                height,
-                k: params
-                    .as_ref()
-                    .and_then(|p| p.get::<i32>(b"K".as_slice()))
-                    .unwrap_or(0),
-                black_is_1: params
-                    .as_ref()
-                    .and_then(|p| p.get::<bool>(b"BlackIs1".as_slice()))
-                    .unwrap_or(false),
-            })
-        }
+        Filter::CcittFaxDecode => ccitt(data, params.as_ref(), width, height),
         Filter::Jbig2Decode => Some(Encoded::Jbig2 {
             data,
             width,
@@ -85,6 +62,30 @@ fn encoded(stream: &Stream<'_>, width: u32, height: u32) -> Option<Encoded> {
         }),
         _ => None,
     }
+}
+
+/// A CCITT stream whose parameters describe exactly the image, with none of the rarer
+/// options (byte-aligned rows, end-of-line codes, no end-of-block) the export does not declare.
+fn ccitt(data: Vec<u8>, params: Option<&Dict<'_>>, width: u32, height: u32) -> Option<Encoded> {
+    let get_u32 = |key: &[u8]| params.and_then(|p| p.get::<u32>(key));
+    let get_bool = |key: &[u8]| params.and_then(|p| p.get::<bool>(key));
+    let columns = get_u32(b"Columns").unwrap_or(1728);
+    let rows = get_u32(b"Rows").unwrap_or(height);
+    let unusual = get_bool(b"EncodedByteAlign") == Some(true)
+        || get_bool(b"EndOfLine") == Some(true)
+        || get_bool(b"EndOfBlock") == Some(false);
+    if columns != width || rows != height || unusual {
+        return None;
+    }
+    Some(Encoded::Ccitt {
+        data,
+        width,
+        height,
+        k: params
+            .and_then(|p| p.get::<i32>(b"K".as_slice()))
+            .unwrap_or(0),
+        black_is_1: get_bool(b"BlackIs1").unwrap_or(false),
+    })
 }
 
 /// A /Decode array other than the identity [0 1 …] changes what the samples mean.
