@@ -1,6 +1,7 @@
 //! Scanner PDFs are read like multi-page TIFFs: `sohoa run` over PDFs of the shared real-scan
 //! corpus archives each page in order with its text (JBIG2 with and without globals, CCITT G4
-//! with /BlackIs1, an AES file with an empty user password, a page turned by /Rotate), records
+//! with /BlackIs1, an AES file with an empty user password, a page turned by /Rotate, six
+//! pages of six encodings, a 2400 ppi image, an Epson scanner's file), records
 //! an existing text layer, and refuses the password-protected, malformed and bomb PDFs with
 //! their specific kinds while the batch goes on. The stored original is the PDF byte for byte.
 
@@ -14,8 +15,14 @@ use sha2::{Digest, Sha256};
 const LIMIT: Duration = Duration::from_secs(600);
 
 /// Corpus PDFs that must be archived: file, pages, and a word OCR must find on the first page.
-const GOOD: [(&str, u32, &str); 7] = [
+const GOOD: [(&str, u32, &str); 13] = [
+    ("skew.pdf", 1, "LinnSequencer"),
     ("rotated_skew.pdf", 1, "Sequencer"),
+    ("epson.pdf", 1, "Wikipedia"),
+    ("c02-22.pdf", 1, "tip-toeing"),
+    ("francais.pdf", 1, "whisky"),
+    ("2400dpi.pdf", 1, "Waterman"),
+    ("multipage.pdf", 6, "tip-toeing"),
     ("cardinal.pdf", 4, "Sequencer"),
     ("ccitt.pdf", 1, "Sequencer"),
     ("jbig2.pdf", 1, "Sequencer"),
@@ -86,6 +93,12 @@ fn corpus_pdfs_are_read_page_by_page_and_bad_ones_refused_specifically() {
     // /Rotate 90 on a landscape page: the recognised page is portrait and reads.
     let turned = &pages(&place, "rotated_skew.pdf")[0];
     assert!(turned.4 > turned.3, "{turned:?}");
+    // Each page of cardinal.pdf is as wide as its displayed page (portrait, landscape…).
+    let shapes: Vec<bool> = pages(&place, "cardinal.pdf")
+        .iter()
+        .map(|p| p.3 > p.4)
+        .collect();
+    assert_eq!(shapes, [false, true, false, true]);
     // An earlier OCR layer is recorded; a page that draws nothing is blank.
     assert!(pages(&place, "graph_ocred.pdf")[0]
         .2

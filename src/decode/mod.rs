@@ -1,6 +1,7 @@
 //! Page decoding: turns the bytes of one scanned file into upright 8-bit grey page images for
 //! OCR, or refuses it with a specific `DecodeError`. The only module that knows image formats
-//! (the `image`, `tiff` and `fax` crates live here and nowhere else).
+//! (the `image`, `tiff`, `fax` and `hayro-syntax` crates live here and nowhere else); it also
+//! hands the PDF/A export the coded pictures it can carry unchanged (`passthrough`).
 //!
 //! Invariants, for any input whatsoever:
 //! - the format is judged by content (`sniff`); unknown bytes never reach a decoder;
