@@ -4,7 +4,8 @@
 //! `qpdf --check` clean, pikepdf's view of the PDF/A rules (`tests/pdfa_check.py`), the font
 //! embedded (`pdffonts`), the text extractable with its diacritics and the dossier's names
 //! found by a diacritic-folded search (`pdftotext`), JPEG originals embedded byte for byte
-//! (`pdfimages`). Exporting twice gives identical bytes; a damaged original stops the export.
+//! (`pdfimages`), each word on its box (`pdftotext -bbox`). Exporting twice gives identical
+//! bytes; a damaged original stops the export.
 
 mod common;
 
@@ -352,4 +353,49 @@ fn a_damaged_original_stops_the_export_with_the_archive_exit_code() {
         describe(&out)
     );
     assert!(!place.path().join("out/HS-01.pdf").exists());
+}
+
+#[test]
+fn each_word_lies_on_its_box_in_the_page() {
+    let e = exported();
+    let words: String = e
+        .place
+        .catalog()
+        .query_row(
+            "SELECT p.words FROM page p JOIN file f ON f.id = p.file_id \
+             WHERE f.rel_path LIKE '%CT-2023-0001/trang-1.jpg' AND p.page_index = 0",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let words: serde_json::Value = serde_json::from_str(&words).unwrap();
+    let first = &words[0];
+    let bbox = tool(
+        "pdftotext",
+        &["-bbox", "-f", "1", "-l", "1", &pdf_of("CT-2023-0001"), "-"],
+    );
+    let line = bbox.lines().find(|l| l.contains("<word ")).unwrap();
+    let attr = |name: &str| -> f64 {
+        let start = line.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+        line[start..].split('"').next().unwrap().parse().unwrap()
+    };
+    assert!(
+        line.contains(first["text"].as_str().unwrap()),
+        "{line} vs {first}"
+    );
+    // 300 dpi: 72/300 points per pixel, y measured from the top in both.
+    let pt = |px: &serde_json::Value| px.as_f64().unwrap() * 72.0 / 300.0;
+    let right = first["left"].as_f64().unwrap() + first["width"].as_f64().unwrap();
+    assert!(
+        (attr("xMin") - pt(&first["left"])).abs() < 1.0,
+        "{line} vs {first}"
+    );
+    assert!(
+        (attr("yMin") - pt(&first["top"])).abs() < 1.0,
+        "{line} vs {first}"
+    );
+    assert!(
+        (attr("xMax") - right * 72.0 / 300.0).abs() < 1.0,
+        "{line} vs {first}"
+    );
 }
