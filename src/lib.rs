@@ -15,6 +15,7 @@ pub mod lock;
 pub mod merkle;
 pub mod model;
 pub mod ocr;
+pub mod pdfa;
 pub mod pipeline;
 pub mod prep;
 pub mod progress;

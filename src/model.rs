@@ -61,14 +61,18 @@ pub enum PageFlag {
     LowDpi,
     /// The file declares no resolution, so the 200 dpi rule cannot be checked.
     DpiUnknown,
+    /// The page (of a PDF) already carried text, such as an earlier OCR layer. It is still
+    /// recognised; an exported PDF carries only sohoa's layer over the original image.
+    HasTextLayer,
 }
 
 impl PageFlag {
-    pub const ALL: [PageFlag; 4] = [
+    pub const ALL: [PageFlag; 5] = [
         PageFlag::LowConfidence,
         PageFlag::Blank,
         PageFlag::LowDpi,
         PageFlag::DpiUnknown,
+        PageFlag::HasTextLayer,
     ];
 
     /// Stable text code, as stored in the catalog and printed in JSON.
@@ -78,6 +82,7 @@ impl PageFlag {
             PageFlag::Blank => "blank",
             PageFlag::LowDpi => "low-dpi",
             PageFlag::DpiUnknown => "dpi-unknown",
+            PageFlag::HasTextLayer => "has-text-layer",
         }
     }
 

@@ -21,9 +21,9 @@ const REAL_MUST_FAIL: [(&str, &str); 5] = [
         "corrupt",
     ),
     ("truncated_jpeg.jpg", "truncated"),
-    ("invalid.pdf", "unsupported"),
-    ("hugemono.pdf", "unsupported"),
-    ("skew-encrypted.pdf", "unsupported"),
+    ("invalid.pdf", "corrupt"),
+    ("hugemono.pdf", "too-large"),
+    ("skew-encrypted.pdf", "encrypted"),
 ];
 
 /// Real files that must be archived next to them, including the TIFF whose page chain loops.

@@ -128,6 +128,26 @@ pub enum ExportCommand {
     Text(ExportTextArgs),
     /// A BagIt 1.0 bag of a collection (or one batch of it), validated by standard tools
     Bagit(ExportBagitArgs),
+    /// One searchable PDF/A-2b per dossier, OUT/<dossier>.pdf: original images, invisible OCR text
+    Pdf(ExportPdfArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ExportPdfArgs {
+    /// Output folder (created if missing)
+    pub out: PathBuf,
+
+    /// The collection to export
+    #[arg(long)]
+    pub collection: String,
+
+    /// Only this dossier (its code)
+    #[arg(long)]
+    pub dossier: Option<String>,
+
+    /// Language of messages [default: `lang` in the config, else vi]
+    #[arg(long, value_enum)]
+    pub lang: Option<LangArg>,
 }
 
 #[derive(Debug, Args)]

@@ -26,6 +26,9 @@ pub fn dispatch(cli: Cli) -> Outcome {
         Command::Report(args) => {
             super::report::report(&load_settings(cli.config.as_deref())?, &args)
         }
+        Command::Export(ExportCommand::Pdf(args)) => {
+            super::pdf_cmd::export_pdf(&load_settings(cli.config.as_deref())?, &args)
+        }
         Command::Export(ExportCommand::Bagit(args)) => {
             super::verify_cmd::export_bagit(&load_settings(cli.config.as_deref())?, &args)
         }

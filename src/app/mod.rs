@@ -6,6 +6,7 @@ mod commands;
 mod exit;
 mod lookup;
 mod lookup_render;
+mod pdf_cmd;
 mod progress;
 mod render;
 mod report;

@@ -60,11 +60,14 @@ pub enum DecodeError {
     /// A well-formed file using something this decoder does not handle (PDF, 2-D Group 3 fax…).
     #[error("unsupported format: {0}")]
     Unsupported(String),
+    /// A PDF that opens only with a user password (one with an empty user password opens).
+    #[error("encrypted PDF: {0}")]
+    Encrypted(String),
 }
 
 impl DecodeError {
     /// Stable code for the catalog and for scripts: one of `empty`, `truncated`,
-    /// `not-an-image`, `too-large`, `corrupt`, `unsupported`.
+    /// `not-an-image`, `too-large`, `corrupt`, `unsupported`, `encrypted`.
     pub fn kind(&self) -> &'static str {
         match self {
             DecodeError::Empty => "empty",
@@ -73,6 +76,7 @@ impl DecodeError {
             DecodeError::Truncated { .. } => "truncated",
             DecodeError::Corrupt { .. } => "corrupt",
             DecodeError::Unsupported(_) => "unsupported",
+            DecodeError::Encrypted(_) => "encrypted",
         }
     }
 

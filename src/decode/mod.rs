@@ -1,6 +1,7 @@
 //! Page decoding: turns the bytes of one scanned file into upright 8-bit grey page images for
 //! OCR, or refuses it with a specific `DecodeError`. The only module that knows image formats
-//! (the `image`, `tiff` and `fax` crates live here and nowhere else).
+//! (the `image`, `tiff`, `fax` and `hayro-syntax` crates live here and nowhere else); it also
+//! hands the PDF/A export the coded pictures it can carry unchanged (`passthrough`).
 //!
 //! Invariants, for any input whatsoever:
 //! - the format is judged by content (`sniff`); unknown bytes never reach a decoder;
@@ -17,6 +18,8 @@ mod codec;
 mod density;
 mod error;
 mod jpeg;
+mod passthrough;
+mod pdf;
 mod raster;
 mod sniff;
 #[cfg(test)]
@@ -28,6 +31,8 @@ use serde::{Deserialize, Serialize};
 use crate::model::Dpi;
 
 pub use error::{DecodeError, Limit};
+pub use passthrough::{encoded_pages, group4, Encoded};
+pub use pdf::text_layer_pages;
 pub use sniff::{sniff, Format};
 
 /// How much one file may ask for. Defaults admit a 600 dpi A3 colour scan (7016×9921,
@@ -101,6 +106,7 @@ pub fn for_each_page(
 ) -> Result<u32, DecodeError> {
     match recognise(bytes)? {
         Format::Tiff => tiff::for_each_page(bytes, limits, &mut each),
+        Format::Pdf => pdf::for_each_page(bytes, limits, &mut each),
         format => {
             each(codec::decode(bytes, format, limits)?);
             Ok(1)
@@ -117,6 +123,7 @@ pub fn probe(bytes: &[u8], limits: &DecodeLimits) -> Result<Probe, DecodeError> 
     let format = recognise(bytes)?;
     let pages = match format {
         Format::Tiff => tiff::probe(bytes, limits)?,
+        Format::Pdf => pdf::probe(bytes, limits)?,
         _ => vec![codec::probe(bytes, format, limits)?],
     };
     Ok(Probe { format, pages })
@@ -128,9 +135,6 @@ fn recognise(bytes: &[u8]) -> Result<Format, DecodeError> {
         return Err(DecodeError::Empty);
     }
     match sniff(bytes) {
-        Some(Format::Pdf) => Err(DecodeError::Unsupported(
-            "PDF input is not supported yet".to_string(),
-        )),
         Some(format) => Ok(format),
         None => Err(sniff::refuse(bytes)),
     }

@@ -131,7 +131,20 @@ fn recognise_file(bytes: &[u8], engine: &mut impl Engine, ctx: &WorkerContext<'_
     if let Some((index, e)) = ocr_error {
         return fail("ocr", format!("page {}: {e}", index + 1));
     }
+    mark_text_layers(bytes, &mut pages);
     FileOutcome::Pages(pages)
+}
+
+/// Flags the pages of a PDF that already carried text, so a reviewer knows an earlier OCR
+/// layer existed (only sohoa's layer goes into an exported PDF).
+fn mark_text_layers(bytes: &[u8], pages: &mut [PageRecord]) {
+    if decode::sniff(bytes) != Some(decode::Format::Pdf) {
+        return;
+    }
+    let with_text = decode::text_layer_pages(bytes);
+    for page in pages.iter_mut().filter(|p| with_text.contains(&p.index)) {
+        page.flags.push(PageFlag::HasTextLayer);
+    }
 }
 
 fn input(page: &PageImage) -> OcrInput<'_> {

@@ -6,6 +6,7 @@
 mod build;
 mod layouts;
 mod mutations;
+mod passthrough;
 mod synthetic;
 
 use super::*;
@@ -221,15 +222,43 @@ fn fuzzed_tiff_with_absurd_samples_per_pixel_is_corrupt() {
 }
 
 #[test]
-fn pdfs_are_unsupported_for_now() {
-    for name in ["invalid.pdf", "skew.pdf"] {
-        let error = failure(&read(name));
-        assert_eq!(
-            error.to_string(),
-            "unsupported format: PDF input is not supported yet"
-        );
-        assert_eq!(error.kind(), "unsupported");
-    }
+fn a_malformed_pdf_is_corrupt_and_a_locked_one_encrypted() {
+    let invalid = failure(&read("invalid.pdf"));
+    assert_eq!(invalid.kind(), "corrupt", "{invalid}");
+    let locked = failure(&read("skew-encrypted.pdf"));
+    assert_eq!(locked.kind(), "encrypted", "{locked}");
+    assert!(locked.to_string().contains("password"), "{locked}");
+}
+
+#[test]
+fn a_pdf_of_six_encodings_gives_six_pages_in_order_with_their_sizes() {
+    let bytes = read("multipage.pdf");
+    let mut sizes = Vec::new();
+    let count = for_each_page(&bytes, &DecodeLimits::default(), |p| {
+        sizes.push((
+            p.index,
+            p.width,
+            p.height,
+            p.dpi.map(|d| d.x.round() as u32),
+        ));
+    })
+    .unwrap();
+    assert_eq!(count, 6);
+    assert_eq!(
+        sizes,
+        [
+            (0, 800, 981, Some(150)),
+            (1, 9000, 9000, Some(300)),
+            (2, 958, 400, Some(96)),
+            (3, 958, 400, Some(96)),
+            (4, 612, 792, Some(72)),
+            (5, 1258, 1253, Some(147)),
+        ]
+    );
+    let probed = probe(&bytes, &DecodeLimits::default()).unwrap();
+    assert_eq!(probed.format, Format::Pdf);
+    assert_eq!(probed.page_count(), 6);
+    assert_eq!(crate::decode::text_layer_pages(&bytes), [3]);
 }
 
 /// The corpus files that are not PDFs (nor ground-truth texts and notes), sorted.

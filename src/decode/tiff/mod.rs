@@ -7,7 +7,9 @@
 
 mod fax;
 pub(crate) mod ifd;
+mod jpeg_strips;
 mod page;
+pub(super) mod raw;
 mod samples;
 mod strips;
 mod view;
