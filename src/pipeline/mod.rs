@@ -102,6 +102,7 @@ pub fn run<F: EngineFactory, P: Progress>(
             store: &store,
             limits: DecodeLimits::default(),
             min_confidence: settings.ocr.min_confidence,
+            prep: crate::prep::PrepOptions::default(),
         },
         workers,
     };

@@ -8,7 +8,7 @@ use crate::config::MIN_DPI;
 use crate::content::ContentId;
 use crate::decode::{self, DecodeLimits, PageImage};
 use crate::model::{FileFailure, FileKey, FileOutcome, FileRecord, Geometry, PageFlag, PageRecord};
-use crate::ocr::{Engine, OcrError, OcrInput, Recognition};
+use crate::ocr::{Engine, OcrError, Recognition};
 use crate::prep;
 use crate::store::{ObjectStore, StoreError};
 
@@ -32,6 +32,8 @@ pub struct WorkerContext<'a> {
     pub store: &'a ObjectStore,
     pub limits: DecodeLimits,
     pub min_confidence: f32,
+    /// Settings of the preparation steps between decoding and the catalog.
+    pub prep: prep::PrepOptions,
 }
 
 /// Process one file.
@@ -116,13 +118,15 @@ fn recognise_file(bytes: &[u8], engine: &mut impl Engine, ctx: &WorkerContext<'_
             ));
             return;
         }
-        let prepared = prep::prepare(page, engine);
-        match engine.recognise(input(&prepared.page)) {
-            Ok(found) => pages.push(
-                page_record(&prepared.page, found, ctx.min_confidence)
-                    .with_geometry(prepared.geometry),
-            ),
-            Err(e) => ocr_error = Some((prepared.page.index, e)),
+        let index = page.index;
+        match prep::read(page, engine, &ctx.prep) {
+            Ok(read) => {
+                let mut record = page_record(&read.page, read.recognition, ctx.min_confidence)
+                    .with_geometry(read.geometry);
+                record.flags.extend(read.flags);
+                pages.push(record);
+            }
+            Err(e) => ocr_error = Some((index, e)),
         }
     });
     if let Err(e) = decoded {
@@ -144,15 +148,6 @@ fn mark_text_layers(bytes: &[u8], pages: &mut [PageRecord]) {
     let with_text = decode::text_layer_pages(bytes);
     for page in pages.iter_mut().filter(|p| with_text.contains(&p.index)) {
         page.flags.push(PageFlag::HasTextLayer);
-    }
-}
-
-fn input(page: &PageImage) -> OcrInput<'_> {
-    OcrInput {
-        pixels: &page.pixels,
-        width: page.width,
-        height: page.height,
-        dpi: page.dpi,
     }
 }
 

@@ -1,30 +1,73 @@
-//! Page preparation: what happens to a decoded page between the decoder and the engine.
+//! Page preparation and reading: what happens to a decoded page between the decoder and the
+//! catalog.
 //!
 //! Every step works on a derived image; the stored original is never touched. The steps run
 //! in this order, each deciding from measurable properties of the page whether it applies:
-//! 1. orientation (a page scanned at 90°, 180° or 270° is turned upright) and deskew;
-//! 2. cleaning for the engine (binarisation, ruling-line and speckle removal).
+//! 1. geometry: orientation (a page scanned at 90°, 180° or 270° is read upright) and deskew;
+//! 2. one reading of the upright page ([`read_once`]): cleaning for the engine (binarisation,
+//!    ruling-line and speckle removal), recognition, and completion of what layout analysis
+//!    missed (digit fields, dropped lines).
 //!
-//! What was done to the geometry is returned with the image, so that word boxes (which are
-//! in the prepared image's coordinates) can be mapped back onto the original.
+//! What was done to the geometry is returned with the reading, so that word boxes (which are
+//! in the read image's coordinates) can be mapped back onto the original.
 
 use crate::decode::PageImage;
-use crate::model::Geometry;
-use crate::ocr::Engine;
+use crate::model::{Geometry, PageFlag};
+use crate::ocr::{Engine, OcrError, OcrInput, Recognition};
 
-/// A page ready for recognition.
+/// Settings of the preparation steps, from `[ocr]` in `pipeline.toml`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PrepOptions {}
+
+/// What reading one page produced.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Prepared {
-    /// The image the engine reads: the decoded page or an image derived from it.
+pub struct PageRead {
+    /// The image the engine read last: the decoded page or an image derived from it.
     pub page: PageImage,
+    pub recognition: Recognition,
     /// How `page` was turned and deskewed from the decoded page.
     pub geometry: Geometry,
+    /// Review flags the preparation steps found (besides those of the recognition itself).
+    pub flags: Vec<PageFlag>,
 }
 
-/// Prepare one decoded page for `engine`.
-pub fn prepare(page: PageImage, _engine: &mut impl Engine) -> Prepared {
-    Prepared {
+/// Read one decoded page: straighten its geometry, then read it once upright.
+///
+/// # Errors
+/// When the engine fails on the page.
+pub fn read(
+    page: PageImage,
+    engine: &mut impl Engine,
+    options: &PrepOptions,
+) -> Result<PageRead, OcrError> {
+    read_once(page, engine, options)
+}
+
+/// One reading of an upright page. Orientation detection may call this again on a turned
+/// page and keep the better reading.
+///
+/// # Errors
+/// When the engine fails on the page.
+pub fn read_once(
+    page: PageImage,
+    engine: &mut impl Engine,
+    _options: &PrepOptions,
+) -> Result<PageRead, OcrError> {
+    let recognition = engine.recognise(input(&page))?;
+    Ok(PageRead {
         page,
+        recognition,
         geometry: Geometry::default(),
+        flags: Vec::new(),
+    })
+}
+
+/// The engine's view of a page's pixels.
+pub fn input(page: &PageImage) -> OcrInput<'_> {
+    OcrInput {
+        pixels: &page.pixels,
+        width: page.width,
+        height: page.height,
+        dpi: page.dpi,
     }
 }
