@@ -15,6 +15,7 @@ pub mod lock;
 pub mod merkle;
 pub mod model;
 pub mod ocr;
+mod ocr_osd;
 pub mod pdfa;
 pub mod pipeline;
 pub mod prep;

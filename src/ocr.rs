@@ -13,6 +13,7 @@ use std::time::Instant;
 use tesseract::{PageSegMode, Tesseract};
 
 use crate::model::{Dpi, Word};
+use crate::ocr_osd::OsdEngine;
 
 /// Why a page could not be recognised, or an engine not created.
 #[derive(Debug, thiserror::Error)]
@@ -58,12 +59,40 @@ impl Recognition {
     }
 }
 
+/// Which way a page's text runs, as orientation detection judged it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Orientation {
+    /// Clockwise quarter turn that makes the page upright: 0, 90, 180 or 270.
+    pub clockwise: u16,
+    /// The detector's confidence (Tesseract OSD: about 0–30; under 2 is a guess).
+    pub confidence: f32,
+}
+
+/// The result of one orientation check and the engine time it took.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct OrientationCheck {
+    /// `None` when the engine cannot tell (too little text, or no detector).
+    pub found: Option<Orientation>,
+    pub engine_ms: u64,
+}
+
 /// Something that recognises pages. The real one is [`TesseractEngine`]; tests of the
 /// orchestration use a fake.
 pub trait Engine {
     /// # Errors
     /// The engine failed on this page.
     fn recognise(&mut self, page: OcrInput<'_>) -> Result<Recognition, OcrError>;
+
+    /// Which way the page's text runs. Engines without a detector cannot tell.
+    ///
+    /// # Errors
+    /// The engine failed on this page.
+    fn orientation(&mut self, _page: OcrInput<'_>) -> Result<OrientationCheck, OcrError> {
+        Ok(OrientationCheck {
+            found: None,
+            engine_ms: 0,
+        })
+    }
 }
 
 /// Makes one engine per worker thread.
@@ -105,7 +134,11 @@ impl EngineFactory for TesseractFactory {
         // layout analysis the `tesseract` command uses (mode 3); forms and letters with
         // headers, columns and signatures need the latter.
         api.set_page_seg_mode(PageSegMode::PsmAuto);
-        Ok(TesseractEngine { api: Some(api) })
+        Ok(TesseractEngine {
+            api: Some(api),
+            tessdata: self.tessdata.clone(),
+            osd: Osd::NotLoaded,
+        })
     }
 }
 
@@ -114,6 +147,30 @@ pub struct TesseractEngine {
     // The bindings consume the handle on every call and hand it back; `None` only after a
     // failed call, which then makes this engine refuse further pages.
     api: Option<Tesseract>,
+    tessdata: Option<PathBuf>,
+    osd: Osd,
+}
+
+/// The orientation detector of one engine, loaded on first need.
+enum Osd {
+    NotLoaded,
+    Loaded(OsdEngine),
+    /// No `osd` model: pages are read as they come.
+    Unavailable,
+}
+
+impl TesseractEngine {
+    fn osd(&mut self) -> Option<&mut OsdEngine> {
+        if matches!(self.osd, Osd::NotLoaded) {
+            // A tessdata folder of custom models may lack `osd`; the system's then serves.
+            let loaded = OsdEngine::new(self.tessdata.as_deref()).or_else(|_| OsdEngine::new(None));
+            self.osd = loaded.map_or(Osd::Unavailable, Osd::Loaded);
+        }
+        match &mut self.osd {
+            Osd::Loaded(engine) => Some(engine),
+            _ => None,
+        }
+    }
 }
 
 /// Declared resolutions outside this range are not passed on: Tesseract estimates better
@@ -149,6 +206,16 @@ impl Engine for TesseractEngine {
             words,
             engine_ms: start.elapsed().as_millis() as u64,
         })
+    }
+
+    fn orientation(&mut self, page: OcrInput<'_>) -> Result<OrientationCheck, OcrError> {
+        match self.osd() {
+            Some(osd) => osd.detect(page),
+            None => Ok(OrientationCheck {
+                found: None,
+                engine_ms: 0,
+            }),
+        }
     }
 }
 

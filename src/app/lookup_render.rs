@@ -66,6 +66,8 @@ fn page_value(p: &PageView) -> Value {
         "dpi": p.dpi.map(|(x, y)| json!([x, y])),
         "confidence": p.confidence,
         "flags": p.flags,
+        "rotation": p.rotation,
+        "skew": p.skew,
     })
 }
 
@@ -141,7 +143,7 @@ pub fn dossier(v: &DossierView, l: Lang) -> String {
         };
         let _ = writeln!(
             out,
-            "  {} {:>3}  {}#{}  sha256 {}  dpi {dpi}  {} {conf}  {} {flags}",
+            "  {} {:>3}  {}#{}  sha256 {}  dpi {dpi}  {} {conf}  {} {flags}{}",
             label(l, "trang", "page"),
             p.number,
             p.rel_path,
@@ -149,6 +151,7 @@ pub fn dossier(v: &DossierView, l: Lang) -> String {
             p.sha256,
             label(l, "độ tin cậy", "confidence"),
             label(l, "cờ", "flags"),
+            geometry(p, l),
         );
     }
     for (path, kind, message) in &v.failed {
@@ -157,6 +160,21 @@ pub fn dossier(v: &DossierView, l: Lang) -> String {
             "  {} {path}: {kind}: {message}",
             label(l, "lỗi", "failed")
         );
+    }
+    out
+}
+
+/// How the page was turned and straightened before reading; empty for a page read as scanned.
+fn geometry(p: &PageView, l: Lang) -> String {
+    let mut out = String::new();
+    if p.rotation != 0 {
+        let _ = write!(out, "  {} {}°", label(l, "xoay", "turned"), p.rotation);
+    }
+    if p.skew != 0.0 {
+        let sign = if p.skew < 0.0 { "-" } else { "" };
+        let angle = dec(p.skew.abs(), 1, l);
+        let what = label(l, "chỉnh nghiêng", "deskewed");
+        let _ = write!(out, "  {what} {sign}{angle}°");
     }
     out
 }

@@ -32,6 +32,10 @@ pub struct PageView {
     pub confidence: Option<f64>,
     pub flags: Vec<String>,
     pub text: String,
+    /// Clockwise quarter turn and deskew angle applied before reading (see
+    /// [`crate::model::Geometry`]).
+    pub rotation: u16,
+    pub skew: f64,
 }
 
 impl Catalog {
@@ -50,7 +54,7 @@ impl Catalog {
             .conn
             .prepare_cached(
                 "SELECT c.rel_path, p.page_index, f.sha256, p.dpi_x, p.dpi_y, p.confidence,
-                     p.flags, p.text
+                     p.flags, p.text, p.rotation, p.skew
                  FROM current_file c JOIN file f ON f.id = c.file_id
                  JOIN page p ON p.file_id = f.id
                  WHERE c.dossier_id = ?1",
@@ -75,6 +79,8 @@ impl Catalog {
                     .map(str::to_string)
                     .collect(),
                 text: r.get(7)?,
+                rotation: r.get::<_, Option<u16>>(8)?.unwrap_or(0),
+                skew: r.get::<_, Option<f64>>(9)?.unwrap_or(0.0),
             })
         });
         view.pages = rows

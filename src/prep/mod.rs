@@ -11,6 +11,12 @@
 //! What was done to the geometry is returned with the reading, so that word boxes (which are
 //! in the read image's coordinates) can be mapped back onto the original.
 
+mod deskew;
+mod orient;
+
+pub use deskew::{measure as measure_skew, rotate, Skew, DEAD_BAND};
+pub use orient::{quarter_turn, DOUBT_CONFIDENCE, MIN_OSD_CONFIDENCE};
+
 use crate::decode::PageImage;
 use crate::model::{Geometry, PageFlag};
 use crate::ocr::{Engine, OcrError, OcrInput, Recognition};
@@ -40,7 +46,15 @@ pub fn read(
     engine: &mut impl Engine,
     options: &PrepOptions,
 ) -> Result<PageRead, OcrError> {
-    read_once(page, engine, options)
+    let skew = deskew::measure(&page);
+    let correction = skew.correction();
+    let page = match correction {
+        Some(degrees) => deskew::rotate(&page, degrees),
+        None => page,
+    };
+    let mut first = read_once(page, engine, options)?;
+    first.geometry.skew = correction.unwrap_or(0.0);
+    orient::upright(first, skew.sideways, engine, options)
 }
 
 /// One reading of an upright page. Orientation detection may call this again on a turned
