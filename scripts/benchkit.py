@@ -7,6 +7,8 @@ divided by the summed truth length (a blank page's truth is empty: whatever is r
 counts as errors)."""
 
 import os
+import shutil
+import sqlite3
 import subprocess
 import time
 import unicodedata
@@ -137,3 +139,35 @@ def timed(cmd, env=None, cwd=None, stdout=subprocess.DEVNULL):
 
 def engine_env():
     return dict(os.environ, OMP_THREAD_LIMIT="1")
+
+
+def write_config(pages, workers, folder, ocr_lines=()):
+    lines = ['[archive]', 'path = "archive"', '[ocr]', 'languages = ["vie"]',
+             f'workers = {workers}', *ocr_lines]
+    for cid, source, layout in pages.collections():
+        lines += ['[[collection]]', f'id = "{cid}"', f'source = "{source}"', f'layout = "{layout}"']
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "pipeline.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return folder / "pipeline.toml"
+
+
+def run_sohoa(binary, pages, workers, work, ocr_lines=()):
+    """`sohoa run` into a fresh archive: wall, peak MB, CER, engine efficiency and engine
+    seconds (time inside Tesseract, summed over pages)."""
+    place = work / f"sohoa-{workers}"
+    shutil.rmtree(place, ignore_errors=True)
+    config = write_config(pages, workers, place, ocr_lines)
+    wall, rss = timed([binary, "--config", config, "run", "--quiet"], env=engine_env())
+    db = sqlite3.connect(place / "archive" / "catalog.sqlite")
+    engine_ms = db.execute("SELECT COALESCE(SUM(engine_ms), 0) FROM page").fetchone()[0]
+    db.close()
+    out = place / "text"
+    subprocess.run([binary, "--config", config, "export", "text", out], check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def read(row):
+        f = out / pages.text_name(row)
+        return f.read_text(encoding="utf-8") if f.exists() else ""
+
+    return {"wall": wall, "rss": rss, "cer": pages.cer(read), "engine_s": engine_ms / 1000,
+            "efficiency": engine_ms / 1000 / (wall * workers)}
