@@ -55,6 +55,7 @@ struct OcrSection {
     min_confidence: Option<f32>,
     workers: Option<usize>,
     tessdata: Option<PathBuf>,
+    retry_tessdata: Option<PathBuf>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -122,6 +123,10 @@ pub struct OcrSettings {
     pub workers: usize,
     /// Folder of `*.traineddata`; `None` uses the engine's default.
     pub tessdata: Option<PathBuf>,
+    /// Folder of more accurate (slower) models of the same languages: pages read under
+    /// `min_confidence` are read again with them and the better reading kept. `None`: no
+    /// second reading.
+    pub retry_tessdata: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone)]
@@ -238,6 +243,7 @@ fn resolve_ocr(ocr: OcrSection, base: &Path) -> Result<OcrSettings, String> {
         min_confidence,
         workers: ocr.workers.unwrap_or(0),
         tessdata: ocr.tessdata.map(|p| base.join(p)),
+        retry_tessdata: ocr.retry_tessdata.map(|p| base.join(p)),
     })
 }
 
@@ -403,6 +409,20 @@ mod tests {
             assert!(err.contains(expected), "{extra}: {err}");
             assert!(err.starts_with("/srv/scan/pipeline.toml"), "{err}");
         }
+    }
+
+    #[test]
+    fn retry_models_folder_resolves_against_the_config_folder() {
+        assert_eq!(parse(MINIMAL).unwrap().ocr.retry_tessdata, None);
+        let text = MINIMAL.replace(
+            "[[collection]]",
+            "[ocr]\nretry_tessdata = \"models/best\"\n[[collection]]",
+        );
+        let s = parse(&text).unwrap();
+        assert_eq!(
+            s.ocr.retry_tessdata.as_deref(),
+            Some(Path::new("/srv/scan/models/best"))
+        );
     }
 
     #[test]

@@ -93,6 +93,15 @@ pub trait Engine {
             engine_ms: 0,
         })
     }
+
+    /// Read the page again with more accurate (slower) models; `None` when the engine has
+    /// none.
+    ///
+    /// # Errors
+    /// The engine failed on this page.
+    fn recognise_again(&mut self, _page: OcrInput<'_>) -> Result<Option<Recognition>, OcrError> {
+        Ok(None)
+    }
 }
 
 /// Makes one engine per worker thread.
@@ -109,21 +118,31 @@ pub trait EngineFactory: Sync {
 pub struct TesseractFactory {
     pub languages: Vec<String>,
     pub tessdata: Option<PathBuf>,
+    /// Folder of more accurate models of the same languages, for second readings of
+    /// unsure pages; `None` for none.
+    pub retry_tessdata: Option<PathBuf>,
 }
 
 impl EngineFactory for TesseractFactory {
     type Engine = TesseractEngine;
 
     fn create(&self) -> Result<TesseractEngine, OcrError> {
+        let mut engine = self.create_one(self.tessdata.clone())?;
+        if let Some(folder) = &self.retry_tessdata {
+            engine.retry = Some(Box::new(self.create_one(Some(folder.clone()))?));
+        }
+        Ok(engine)
+    }
+}
+
+impl TesseractFactory {
+    fn create_one(&self, tessdata: Option<PathBuf>) -> Result<TesseractEngine, OcrError> {
         let init = |message: String| OcrError::Init {
             languages: self.languages.clone(),
-            tessdata: self.tessdata.clone(),
+            tessdata: tessdata.clone(),
             message,
         };
-        let datapath = self
-            .tessdata
-            .as_ref()
-            .map(|p| p.to_string_lossy().into_owned());
+        let datapath = tessdata.as_ref().map(|p| p.to_string_lossy().into_owned());
         let mut api = Tesseract::new(datapath.as_deref(), Some(&self.languages.join("+")))
             .map_err(|e| init(e.to_string()))?
             // The engine's own diagnostics ("Estimating resolution…", "Empty page!!") would
@@ -136,8 +155,9 @@ impl EngineFactory for TesseractFactory {
         api.set_page_seg_mode(PageSegMode::PsmAuto);
         Ok(TesseractEngine {
             api: Some(api),
-            tessdata: self.tessdata.clone(),
+            tessdata,
             osd: Osd::NotLoaded,
+            retry: None,
         })
     }
 }
@@ -149,6 +169,8 @@ pub struct TesseractEngine {
     api: Option<Tesseract>,
     tessdata: Option<PathBuf>,
     osd: Osd,
+    /// The engine of the more accurate models, for second readings.
+    retry: Option<Box<TesseractEngine>>,
 }
 
 /// The orientation detector of one engine, loaded on first need.
@@ -206,6 +228,13 @@ impl Engine for TesseractEngine {
             words,
             engine_ms: start.elapsed().as_millis() as u64,
         })
+    }
+
+    fn recognise_again(&mut self, page: OcrInput<'_>) -> Result<Option<Recognition>, OcrError> {
+        match &mut self.retry {
+            Some(engine) => engine.recognise(page).map(Some),
+            None => Ok(None),
+        }
     }
 
     fn orientation(&mut self, page: OcrInput<'_>) -> Result<OrientationCheck, OcrError> {

@@ -99,6 +99,7 @@ fn run(settings: &Settings, args: &RunArgs) -> Outcome {
     let factory = TesseractFactory {
         languages: settings.ocr.languages.clone(),
         tessdata: settings.ocr.tessdata.clone(),
+        retry_tessdata: settings.ocr.retry_tessdata.clone(),
     };
     let cancel = cancel_on_ctrl_c();
     let display = Display::choose(args.quiet, lang);

@@ -1,5 +1,6 @@
 //! Executing a plan: a rayon pool of workers, each with its own OCR engine, pulls files from a
-//! shared queue; outcomes flow through a bounded channel to the catalog writer on this thread.
+//! shared queue, longest work first; outcomes flow through a bounded channel to the catalog
+//! writer on this thread.
 //! Cancelling (Ctrl-C) stops workers from taking new files; what they finished is committed.
 
 use std::collections::HashMap;
@@ -37,7 +38,8 @@ struct Queue<'p> {
 
 impl<'p> Queue<'p> {
     fn new(plan: &'p RunPlan) -> Queue<'p> {
-        let tasks: Vec<&FileTask> = plan.collections.iter().flat_map(|c| &c.tasks).collect();
+        let mut tasks: Vec<&FileTask> = plan.collections.iter().flat_map(|c| &c.tasks).collect();
+        tasks.sort_by_key(|t| std::cmp::Reverse(work_estimate(t)));
         let mut remaining: HashMap<(&str, &str), AtomicUsize> = HashMap::new();
         for t in &tasks {
             let key = (t.key.collection.as_str(), t.key.dossier.as_str());
@@ -61,6 +63,18 @@ impl<'p> Queue<'p> {
             slot.get_or_insert(err);
         }
     }
+}
+
+/// How long a file will keep a worker busy, judged without reading it: files that may hold
+/// many pages (TIFF, PDF) before single images, larger before smaller. A file is one unit of
+/// work, so a long file taken last keeps one worker busy while the others idle; taking the
+/// longest first leaves short files to even out the end of the run.
+fn work_estimate(task: &FileTask) -> (bool, u64) {
+    let name = task.source.rel_path.to_ascii_lowercase();
+    let container = [".tif", ".tiff", ".pdf"]
+        .iter()
+        .any(|ext| name.ends_with(ext));
+    (container, task.source.size)
 }
 
 impl<F: EngineFactory, P: Progress> Execution<'_, F, P> {

@@ -102,7 +102,9 @@ pub fn run<F: EngineFactory, P: Progress>(
             store: &store,
             limits: DecodeLimits::default(),
             min_confidence: settings.ocr.min_confidence,
-            prep: crate::prep::PrepOptions::default(),
+            prep: crate::prep::PrepOptions {
+                retry_below: settings.ocr.min_confidence,
+            },
         },
         workers,
     };

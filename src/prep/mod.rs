@@ -13,6 +13,7 @@
 
 mod deskew;
 mod orient;
+mod retry;
 
 pub use deskew::{measure as measure_skew, rotate, Skew, DEAD_BAND};
 pub use orient::{quarter_turn, DOUBT_CONFIDENCE, MIN_OSD_CONFIDENCE};
@@ -23,7 +24,11 @@ use crate::ocr::{Engine, OcrError, OcrInput, Recognition};
 
 /// Settings of the preparation steps, from `[ocr]` in `pipeline.toml`.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct PrepOptions {}
+pub struct PrepOptions {
+    /// A page whose reading stays under this mean confidence is read again by the engine's
+    /// more accurate models, when it has any (`[ocr] retry_tessdata`).
+    pub retry_below: f32,
+}
 
 /// What reading one page produced.
 #[derive(Debug, Clone, PartialEq)]
@@ -54,7 +59,8 @@ pub fn read(
     };
     let mut first = read_once(page, engine, options)?;
     first.geometry.skew = correction.unwrap_or(0.0);
-    orient::upright(first, skew.sideways, engine, options)
+    let upright = orient::upright(first, skew.sideways, engine, options)?;
+    retry::improve(upright, engine, options)
 }
 
 /// One reading of an upright page. Orientation detection may call this again on a turned

@@ -67,7 +67,7 @@ pub fn upright(
 
 /// How much confidently read text a reading holds: characters weighted by their word's
 /// confidence. Garbage read from a turned page has few, unsure characters.
-fn weight(r: &Recognition) -> f32 {
+pub(super) fn weight(r: &Recognition) -> f32 {
     r.words
         .iter()
         .map(|w| w.text.chars().count() as f32 * w.confidence / 100.0)
