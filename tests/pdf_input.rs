@@ -51,7 +51,11 @@ fn pages(place: &Workplace, file: &str) -> Vec<(i64, String, String, i64, i64)> 
     let c = place.catalog();
     let mut stmt = c
         .prepare(
-            "SELECT p.page_index, p.text, p.flags, p.width, p.height FROM page p \
+            // The size of the page as decoded: the recorded size is the recognised image's,
+            // which the orientation stage may have turned by a quarter.
+            "SELECT p.page_index, p.text, p.flags, \
+             CASE WHEN p.rotation % 180 = 90 THEN p.height ELSE p.width END, \
+             CASE WHEN p.rotation % 180 = 90 THEN p.width ELSE p.height END FROM page p \
              JOIN current_file cf ON cf.file_id = p.file_id WHERE cf.rel_path = ?1 \
              ORDER BY p.page_index",
         )
@@ -93,12 +97,14 @@ fn corpus_pdfs_are_read_page_by_page_and_bad_ones_refused_specifically() {
     // /Rotate 90 on a landscape page: the recognised page is portrait and reads.
     let turned = &pages(&place, "rotated_skew.pdf")[0];
     assert!(turned.4 > turned.3, "{turned:?}");
-    // Each page of cardinal.pdf is as wide as its displayed page (portrait, landscape…).
-    let shapes: Vec<bool> = pages(&place, "cardinal.pdf")
-        .iter()
-        .map(|p| p.3 > p.4)
-        .collect();
+    // Each page of cardinal.pdf is decoded as wide as its displayed page (portrait,
+    // landscape…), and each, whichever way its text runs, reads the same.
+    let cardinal = pages(&place, "cardinal.pdf");
+    let shapes: Vec<bool> = cardinal.iter().map(|p| p.3 > p.4).collect();
     assert_eq!(shapes, [false, true, false, true]);
+    for page in &cardinal {
+        assert!(page.1.contains("LinnSequencer"), "{page:?}");
+    }
     // An earlier OCR layer is recorded; a page that draws nothing is blank.
     assert!(pages(&place, "graph_ocred.pdf")[0]
         .2
