@@ -93,12 +93,25 @@ fn corpus_pdfs_are_read_page_by_page_and_bad_ones_refused_specifically() {
     // /Rotate 90 on a landscape page: the recognised page is portrait and reads.
     let turned = &pages(&place, "rotated_skew.pdf")[0];
     assert!(turned.4 > turned.3, "{turned:?}");
-    // Each page of cardinal.pdf is as wide as its displayed page (portrait, landscape…).
+    // Each page of cardinal.pdf is as wide as its displayed page (portrait, landscape…) once
+    // the quarter turn that made its text upright is undone.
+    let turns: Vec<i64> = place
+        .catalog()
+        .prepare(
+            "SELECT p.rotation FROM page p JOIN current_file cf ON cf.file_id = p.file_id \
+             WHERE cf.rel_path = 'cardinal.pdf' ORDER BY p.page_index",
+        )
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
     let shapes: Vec<bool> = pages(&place, "cardinal.pdf")
         .iter()
-        .map(|p| p.3 > p.4)
+        .zip(&turns)
+        .map(|(p, turn)| (p.3 > p.4) != (turn % 180 == 90))
         .collect();
-    assert_eq!(shapes, [false, true, false, true]);
+    assert_eq!(shapes, [false, true, false, true], "turns {turns:?}");
     // An earlier OCR layer is recorded; a page that draws nothing is blank.
     assert!(pages(&place, "graph_ocred.pdf")[0]
         .2
