@@ -197,7 +197,7 @@ impl TesseractEngine {
 
 /// Declared resolutions outside this range are not passed on: Tesseract estimates better
 /// than it reads a wrong value (a 2400 dpi declaration on a 500 px wide page garbles text).
-const TRUSTED_DPI: std::ops::RangeInclusive<f32> = 70.0..=1200.0;
+pub(crate) const TRUSTED_DPI: std::ops::RangeInclusive<f32> = 70.0..=1200.0;
 
 impl Engine for TesseractEngine {
     fn recognise(&mut self, page: OcrInput<'_>) -> Result<Recognition, OcrError> {

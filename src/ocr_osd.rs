@@ -10,7 +10,7 @@ use std::time::Instant;
 
 use tesseract_sys as sys;
 
-use crate::ocr::{OcrError, OcrInput, Orientation, OrientationCheck};
+use crate::ocr::{OcrError, OcrInput, Orientation, OrientationCheck, TRUSTED_DPI};
 
 /// One OSD engine, owned by one worker thread.
 pub struct OsdEngine {
@@ -79,7 +79,7 @@ impl OsdEngine {
         // pointer into its own tables there, which must not be freed.
         let found = unsafe {
             sys::TessBaseAPISetImage(self.handle, page.pixels.as_ptr(), width, height, 1, width);
-            if let Some(dpi) = page.dpi {
+            if let Some(dpi) = page.dpi.filter(|d| TRUSTED_DPI.contains(&d.min())) {
                 sys::TessBaseAPISetSourceResolution(self.handle, dpi.min().round() as c_int);
             }
             let ok = sys::TessBaseAPIDetectOrientationScript(
