@@ -55,6 +55,7 @@ struct OcrSection {
     min_confidence: Option<f32>,
     workers: Option<usize>,
     tessdata: Option<PathBuf>,
+    clean: Option<bool>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -122,6 +123,8 @@ pub struct OcrSettings {
     pub workers: usize,
     /// Folder of `*.traineddata`; `None` uses the engine's default.
     pub tessdata: Option<PathBuf>,
+    /// Clean pages for the engine and complete its reading (`[ocr] clean`, default true).
+    pub clean: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -238,6 +241,7 @@ fn resolve_ocr(ocr: OcrSection, base: &Path) -> Result<OcrSettings, String> {
         min_confidence,
         workers: ocr.workers.unwrap_or(0),
         tessdata: ocr.tessdata.map(|p| base.join(p)),
+        clean: ocr.clean.unwrap_or(true),
     })
 }
 

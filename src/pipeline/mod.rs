@@ -102,7 +102,13 @@ pub fn run<F: EngineFactory, P: Progress>(
             store: &store,
             limits: DecodeLimits::default(),
             min_confidence: settings.ocr.min_confidence,
-            prep: crate::prep::PrepOptions::default(),
+            prep: crate::prep::PrepOptions {
+                cleaning: if settings.ocr.clean {
+                    crate::prep::Cleaning::On
+                } else {
+                    crate::prep::Cleaning::Off
+                },
+            },
         },
         workers,
     };

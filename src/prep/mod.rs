@@ -11,13 +11,41 @@
 //! What was done to the geometry is returned with the reading, so that word boxes (which are
 //! in the read image's coordinates) can be mapped back onto the original.
 
+mod binarise;
+mod clean;
+mod comb;
+mod complete;
+mod digits;
+mod gray;
+mod lines;
+mod measure;
+mod reading;
+mod speckle;
+mod text;
+
+pub use clean::{clean, needs_binarising, Cleaned, Steps};
+pub use gray::{px_per_mm, Gray};
+pub use measure::{measure, PageProps};
+
 use crate::decode::PageImage;
-use crate::model::{Geometry, PageFlag};
+use crate::model::{BoxedField, Geometry, PageFlag};
 use crate::ocr::{Engine, OcrError, OcrInput, Recognition};
 
 /// Settings of the preparation steps, from `[ocr]` in `pipeline.toml`.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct PrepOptions {}
+pub struct PrepOptions {
+    /// Whether pages are cleaned and completed (`[ocr] clean`, on by default).
+    pub cleaning: Cleaning,
+}
+
+/// `[ocr] clean`: clean pages for the engine and complete what it missed, or read them as
+/// decoded.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Cleaning {
+    #[default]
+    On,
+    Off,
+}
 
 /// What reading one page produced.
 #[derive(Debug, Clone, PartialEq)]
@@ -29,6 +57,10 @@ pub struct PageRead {
     pub geometry: Geometry,
     /// Review flags the preparation steps found (besides those of the recognition itself).
     pub flags: Vec<PageFlag>,
+    /// Values read from fields of boxes (digit combs).
+    pub fields: Vec<BoxedField>,
+    /// Time spent cleaning and completing outside the engine.
+    pub prep_ms: u64,
 }
 
 /// Read one decoded page: straighten its geometry, then read it once upright.
@@ -51,14 +83,19 @@ pub fn read(
 pub fn read_once(
     page: PageImage,
     engine: &mut impl Engine,
-    _options: &PrepOptions,
+    options: &PrepOptions,
 ) -> Result<PageRead, OcrError> {
-    let recognition = engine.recognise(input(&page))?;
+    if options.cleaning == Cleaning::On {
+        return reading::read_clean(page, engine);
+    }
+    let recognition = reading::read_raw(&page, engine)?;
     Ok(PageRead {
         page,
         recognition,
         geometry: Geometry::default(),
         flags: Vec::new(),
+        fields: Vec::new(),
+        prep_ms: 0,
     })
 }
 

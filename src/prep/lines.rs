@@ -1,0 +1,217 @@
+//! Ruling lines and box borders: long horizontal and vertical runs of ink in the binarised
+//! page. Printed letters are never that long in one direction, so runs longer than
+//! [`Rulings::min_h`] / [`Rulings::min_v`] are rulings. Removing them keeps the letters: a
+//! ruling pixel stays when a stroke crosses the ruling there (ink right beyond both sides of
+//! the ruling's thickness).
+
+use super::gray::Gray;
+
+const HORIZONTAL: u8 = 1;
+const VERTICAL: u8 = 2;
+
+/// A vertical ruling: columns x0..=x1, rows y0..=y1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Segment {
+    pub x0: usize,
+    pub x1: usize,
+    pub y0: usize,
+    pub y1: usize,
+}
+
+/// The rulings found on a page.
+#[derive(Debug, Clone)]
+pub struct Rulings {
+    width: usize,
+    /// Per pixel: HORIZONTAL and/or VERTICAL when on a ruling.
+    mask: Vec<u8>,
+    /// Vertical rulings, left to right (box sides, table columns).
+    pub vertical: Vec<Segment>,
+    /// Pixels on horizontal rulings.
+    pub horizontal_px: usize,
+}
+
+/// Shortest run taken for a horizontal ruling, in mm (a letter is far shorter).
+pub const MIN_H_MM: f32 = 12.0;
+/// Shortest run taken for a vertical ruling, in mm (the tallest letter with its marks
+/// stays under 5 mm at 14 pt; a box of a comb is 6–8 mm high).
+pub const MIN_V_MM: f32 = 5.5;
+
+/// Find the rulings of a binarised page (0 = ink).
+pub fn find(b: Gray<'_>, px_per_mm: f32) -> Rulings {
+    let (w, h) = (b.width, b.height);
+    let min_h = (MIN_H_MM * px_per_mm) as usize;
+    let min_v = (MIN_V_MM * px_per_mm) as usize;
+    let mut mask = vec![0u8; w * h];
+    let mut horizontal_px = 0;
+    for y in 0..h {
+        let row = &b.pixels[y * w..(y + 1) * w];
+        let mut x = 0;
+        while x < w {
+            if row[x] != 0 {
+                x += 1;
+                continue;
+            }
+            let start = x;
+            while x < w && row[x] == 0 {
+                x += 1;
+            }
+            if x - start >= min_h {
+                mask[y * w + start..y * w + x].fill(HORIZONTAL);
+                horizontal_px += x - start;
+            }
+        }
+    }
+    let mut runs = Vec::new();
+    for x in 0..w {
+        let mut y = 0;
+        while y < h {
+            if b.pixels[y * w + x] != 0 {
+                y += 1;
+                continue;
+            }
+            let start = y;
+            while y < h && b.pixels[y * w + x] == 0 {
+                y += 1;
+            }
+            if y - start >= min_v {
+                for yy in start..y {
+                    mask[yy * w + x] |= VERTICAL;
+                }
+                runs.push(Segment {
+                    x0: x,
+                    x1: x,
+                    y0: start,
+                    y1: y - 1,
+                });
+            }
+        }
+    }
+    Rulings {
+        width: w,
+        mask,
+        vertical: merge(runs),
+        horizontal_px,
+    }
+}
+
+/// Adjacent column runs of about the same extent make one ruling of some thickness.
+fn merge(runs: Vec<Segment>) -> Vec<Segment> {
+    let mut out: Vec<Segment> = Vec::new();
+    let mut open: Vec<usize> = Vec::new();
+    for r in runs {
+        let near =
+            |s: &Segment| s.x1 + 1 == r.x0 && s.y0.abs_diff(r.y0) <= 3 && s.y1.abs_diff(r.y1) <= 3;
+        if let Some(&i) = open.iter().find(|&&i| near(&out[i])) {
+            let s = &mut out[i];
+            s.x1 = r.x0;
+            s.y0 = s.y0.min(r.y0);
+            s.y1 = s.y1.max(r.y1);
+        } else {
+            out.push(r);
+        }
+        open = (0..out.len()).filter(|&i| out[i].x1 + 1 >= r.x0).collect();
+    }
+    out
+}
+
+impl Rulings {
+    pub fn is_empty(&self) -> bool {
+        self.horizontal_px == 0 && self.vertical.is_empty()
+    }
+
+    fn at(&self, x: usize, y: usize) -> u8 {
+        self.mask[y * self.width + x]
+    }
+
+    /// Whether the ruling pixel (x, y) is where a letter's stroke crosses the ruling.
+    fn crossed(&self, b: Gray<'_>, x: usize, y: usize) -> bool {
+        let ink = |x: usize, y: usize| b.at(x, y) == 0 && self.at(x, y) == 0;
+        let m = self.at(x, y);
+        if m & HORIZONTAL != 0 {
+            let (mut t, mut e) = (y, y);
+            while t > 0 && self.at(x, t - 1) & HORIZONTAL != 0 {
+                t -= 1;
+            }
+            while e + 1 < b.height && self.at(x, e + 1) & HORIZONTAL != 0 {
+                e += 1;
+            }
+            if t > 0 && e + 1 < b.height && ink(x, t - 1) && ink(x, e + 1) {
+                return true;
+            }
+        }
+        if m & VERTICAL != 0 && m & HORIZONTAL == 0 {
+            let (mut l, mut r) = (x, x);
+            while l > 0 && self.at(l - 1, y) & VERTICAL != 0 {
+                l -= 1;
+            }
+            while r + 1 < b.width && self.at(r + 1, y) & VERTICAL != 0 {
+                r += 1;
+            }
+            if l > 0 && r + 1 < b.width && ink(l - 1, y) && ink(r + 1, y) {
+                return true;
+            }
+        }
+        false
+    }
+
+    /// Paint the rulings of `pixels` (the page `b` was binarised from, or `b` itself) with
+    /// `paper`, and the pixel each side of them, which holds their blurred edge.
+    pub fn erase(&self, b: Gray<'_>, pixels: &mut [u8], paper: u8) {
+        let w = self.width;
+        for y in 0..b.height {
+            for x in 0..w {
+                if self.at(x, y) == 0 || self.crossed(b, x, y) {
+                    continue;
+                }
+                pixels[y * w + x] = paper;
+                let m = self.at(x, y);
+                if m & HORIZONTAL != 0 {
+                    for yy in [y.saturating_sub(1), (y + 1).min(b.height - 1)] {
+                        if b.at(x, yy) != 0 {
+                            pixels[yy * w + x] = paper;
+                        }
+                    }
+                }
+                if m & VERTICAL != 0 {
+                    for xx in [x.saturating_sub(1), (x + 1).min(w - 1)] {
+                        if b.at(xx, y) != 0 {
+                            pixels[y * w + xx] = paper;
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_ruling_goes_and_the_stroke_crossing_it_stays() {
+        let (w, h) = (200usize, 40usize);
+        let mut px = vec![255u8; w * h];
+        for x in 10..190 {
+            for y in 20..22 {
+                px[y * w + x] = 0; // the ruling
+            }
+        }
+        for y in 12..30 {
+            px[y * w + 100] = 0; // a stroke crossing it
+        }
+        let b = Gray {
+            pixels: &px,
+            width: w,
+            height: h,
+        };
+        let rulings = find(b, 4.0);
+        assert_eq!(rulings.horizontal_px, 2 * 180);
+        let mut out = px.clone();
+        rulings.erase(b, &mut out, 255);
+        assert!((10..190)
+            .filter(|&x| x != 100)
+            .all(|x| out[20 * w + x] == 255));
+        assert!((12..30).all(|y| out[y * w + 100] == 0), "the stroke is cut");
+    }
+}
