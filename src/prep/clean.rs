@@ -25,6 +25,11 @@ const MAX_CLEAN_SPREAD: f32 = 40.0;
 /// scan has 1–3 %: the edges of its letters).
 const MAX_CLEAN_GREY: f32 = 0.06;
 
+/// Share of faint pixels (just darker than the paper) above which text shows through from
+/// the back or a copier's haze covers the page (clean scans: under 5 %; the letters' soft
+/// edges).
+const MAX_CLEAN_FAINT: f32 = 0.10;
+
 /// What cleaning did to a page.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Steps {
@@ -47,7 +52,10 @@ pub struct Cleaned {
 
 /// Whether measured properties call for binarisation.
 pub fn needs_binarising(p: &PageProps) -> bool {
-    p.background < MIN_CLEAN_PAPER || p.spread > MAX_CLEAN_SPREAD || p.grey > MAX_CLEAN_GREY
+    p.background < MIN_CLEAN_PAPER
+        || p.spread > MAX_CLEAN_SPREAD
+        || p.grey > MAX_CLEAN_GREY
+        || p.faint > MAX_CLEAN_FAINT
 }
 
 /// Sauvola's k for a page: high (specks and a copier's grey become paper) when the ink is

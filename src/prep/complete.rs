@@ -26,6 +26,14 @@ fn centre_in(w: &Word, r: Rect) -> bool {
     cx >= r.0 && cx < r.0 + r.2 && cy >= r.1 && cy < r.1 + r.3
 }
 
+/// Words read less surely than this next to a comb are taken for bits of its borders.
+const UNSURE: f32 = 75.0;
+
+fn overlaps(w: &Word, r: Rect) -> bool {
+    let (l, t) = (w.left as usize, w.top as usize);
+    l < r.0 + r.2 && l + w.width as usize > r.0 && t < r.1 + r.3 && t + w.height as usize > r.1
+}
+
 /// Put `value` in place of the words read over the comb at `outer`. Returns the words and
 /// the new words that form a line of their own (when no label stands left of the comb).
 pub fn place_comb(
@@ -34,11 +42,21 @@ pub fn place_comb(
     value: &str,
     confidence: f32,
 ) -> (Vec<Word>, Option<Word>) {
-    let mut kept: Vec<Word> = words.into_iter().filter(|w| !centre_in(w, outer)).collect();
+    // Around the comb the engine reads bits of the borders as marks and letters: words
+    // centred on it go, and unsure words touching it or the half box beside it.
+    let cell = outer.3 * 3 / 4;
+    let near = (
+        outer.0.saturating_sub(cell / 2),
+        outer.1,
+        outer.2 + cell,
+        outer.3,
+    );
+    let junk = |w: &Word| centre_in(w, outer) || (w.confidence < UNSURE && overlaps(w, near));
+    let mut kept: Vec<Word> = words.into_iter().filter(|w| !junk(w)).collect();
     let (top, bottom) = (outer.1 as u32, (outer.1 + outer.3) as u32);
     let label = kept.iter().rposition(|w| {
         let cy = w.top + w.height / 2;
-        cy >= top && cy < bottom && (w.left as usize) < outer.0
+        cy >= top && cy < bottom && (w.left as usize) < outer.0 && w.confidence >= UNSURE
     });
     let mut digits = Word {
         text: value.to_string(),

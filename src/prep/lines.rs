@@ -43,55 +43,110 @@ pub fn find(b: Gray<'_>, px_per_mm: f32) -> Rulings {
     let min_v = (MIN_V_MM * px_per_mm) as usize;
     let mut mask = vec![0u8; w * h];
     let mut horizontal_px = 0;
+    // Runs bridge gaps of up to `gap` paper pixels: a ruling on a photocopy is broken by
+    // noise and by binarisation; only its ink pixels are marked.
+    let gap = ((0.3 * px_per_mm) as usize).max(1);
     for y in 0..h {
         let row = &b.pixels[y * w..(y + 1) * w];
-        let mut x = 0;
-        while x < w {
-            if row[x] != 0 {
-                x += 1;
-                continue;
-            }
-            let start = x;
-            while x < w && row[x] == 0 {
-                x += 1;
-            }
-            if x - start >= min_h {
-                mask[y * w + start..y * w + x].fill(HORIZONTAL);
-                horizontal_px += x - start;
-            }
-        }
-    }
-    let mut runs = Vec::new();
-    for x in 0..w {
-        let mut y = 0;
-        while y < h {
-            if b.pixels[y * w + x] != 0 {
-                y += 1;
-                continue;
-            }
-            let start = y;
-            while y < h && b.pixels[y * w + x] == 0 {
-                y += 1;
-            }
-            if y - start >= min_v {
-                for yy in start..y {
-                    mask[yy * w + x] |= VERTICAL;
+        for (start, end) in runs_of(|x| row[x] == 0, w, gap) {
+            if end - start >= min_h {
+                for x in (start..end).filter(|&x| row[x] == 0) {
+                    mask[y * w + x] = HORIZONTAL;
+                    horizontal_px += 1;
                 }
-                runs.push(Segment {
-                    x0: x,
-                    x1: x,
-                    y0: start,
-                    y1: y - 1,
-                });
             }
         }
     }
+    let (bridged, mut runs) = vertical_runs(b, gap, min_v);
+    for (x, start, end) in bridged {
+        for y in (start..end).filter(|&y| b.pixels[y * w + x] == 0) {
+            mask[y * w + x] |= VERTICAL;
+        }
+    }
+    runs.sort_by_key(|s| (s.x0, s.y0));
     Rulings {
         width: w,
         mask,
         vertical: merge(runs),
         horizontal_px,
     }
+}
+
+/// Vertical runs of at least `min` pixels, scanned row by row (the page's memory order) with
+/// one open run per column: (x, start, end) bridging gaps up to `gap`, for removal; and the
+/// unbroken ones as segments, whose ends must be exact for combs.
+fn vertical_runs(
+    b: Gray<'_>,
+    gap: usize,
+    min: usize,
+) -> (Vec<(usize, usize, usize)>, Vec<Segment>) {
+    let w = b.width;
+    // Per column: start of the bridged run, end (one past its last ink), start of the
+    // unbroken run; usize::MAX when none is open.
+    let mut open = vec![(usize::MAX, 0usize, usize::MAX); w];
+    let (mut bridged, mut unbroken) = (Vec::new(), Vec::new());
+    for y in 0..=b.height {
+        let row = (y < b.height).then(|| &b.pixels[y * w..(y + 1) * w]);
+        for (x, o) in open.iter_mut().enumerate() {
+            let ink = row.is_some_and(|r| r[x] == 0);
+            if ink {
+                if o.0 == usize::MAX || y > o.1 + gap {
+                    if o.0 != usize::MAX && o.1 - o.0 >= min {
+                        bridged.push((x, o.0, o.1));
+                    }
+                    o.0 = y;
+                }
+                o.1 = y + 1;
+                if o.2 == usize::MAX {
+                    o.2 = y;
+                }
+                continue;
+            }
+            if o.2 != usize::MAX {
+                if y - o.2 >= min {
+                    unbroken.push(Segment {
+                        x0: x,
+                        x1: x,
+                        y0: o.2,
+                        y1: y - 1,
+                    });
+                }
+                o.2 = usize::MAX;
+            }
+            if o.0 != usize::MAX && (row.is_none() || y > o.1 + gap) {
+                if o.1 - o.0 >= min {
+                    bridged.push((x, o.0, o.1));
+                }
+                o.0 = usize::MAX;
+            }
+        }
+    }
+    (bridged, unbroken)
+}
+
+/// Runs of ink along one line of `len` pixels (`ink(i)`), bridging up to `gap` paper
+/// pixels; each run starts and ends on ink.
+fn runs_of(ink: impl Fn(usize) -> bool, len: usize, gap: usize) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < len {
+        if !ink(i) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let mut end = i + 1;
+        let mut j = i + 1;
+        while j < len && j - end <= gap {
+            if ink(j) {
+                end = j + 1;
+            }
+            j += 1;
+        }
+        out.push((start, end));
+        i = j.max(end);
+    }
+    out
 }
 
 /// Adjacent column runs of about the same extent make one ruling of some thickness.

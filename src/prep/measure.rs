@@ -17,6 +17,9 @@ pub struct PageProps {
     /// Share of pixels between ink and paper by more than a quarter of the contrast each
     /// side. A clean scan has only the anti-aliased edges of its letters there.
     pub grey: f32,
+    /// Share of pixels a little darker than the paper (by 8–30 % of the contrast): faint
+    /// text showing through from the back of the sheet, a copier's toner haze.
+    pub faint: f32,
 }
 
 /// Reduce by averaging `f`×`f` cells.
@@ -71,10 +74,17 @@ pub fn measure(g: Gray<'_>, px_per_mm: f32) -> PageProps {
         .filter(|&&v| f32::from(v) > lo && f32::from(v) < hi)
         .count() as f32
         / small.len().max(1) as f32;
+    let (lo, hi) = (background - contrast * 0.3, background - contrast * 0.08);
+    let faint = small
+        .iter()
+        .filter(|&&v| f32::from(v) > lo && f32::from(v) < hi)
+        .count() as f32
+        / small.len().max(1) as f32;
     PageProps {
         background,
         spread,
         ink,
         grey,
+        faint,
     }
 }

@@ -1,7 +1,7 @@
 //! The page text rebuilt from its words, after completion changed them: words of one line
 //! joined by spaces in left-to-right order, lines by a line break, paragraphs by an empty
 //! line, as the engine renders a page. Lines added by completion go where they stand on the
-//! page: after the last line above them.
+//! page: after the nearest line above them.
 
 use crate::model::Word;
 
@@ -42,10 +42,13 @@ pub fn merge(words: &[Word], added: Vec<Vec<Word>>) -> Vec<Word> {
         let new = lines_of(&group);
         for line in new {
             let middle = (line.top + line.bottom) / 2;
+            // After the nearest line above (blocks need not run top to bottom).
             let at = lines
                 .iter()
-                .rposition(|l| (l.top + l.bottom) / 2 < middle)
-                .map_or(0, |i| i + 1);
+                .enumerate()
+                .filter(|(_, l)| (l.top + l.bottom) / 2 < middle)
+                .max_by_key(|(_, l)| (l.top + l.bottom) / 2)
+                .map_or(0, |(i, _)| i + 1);
             lines.insert(at, line);
         }
     }
