@@ -94,26 +94,14 @@ pub fn clean(g: Gray<'_>, px_per_mm: f32) -> Cleaned {
     let rulings = lines::find(b, px_per_mm);
     let mut image = None;
     if !rulings.is_empty() {
+        // The engine gets the binarised page without its rulings: painting rulings over on
+        // the grey page leaves their soft edges as faint stripes that the engine reads as
+        // dashes and bars, and it binarises the page itself anyway.
         steps.rulings_removed = true;
-        let mut grey = if steps.binarised {
-            binary.clone()
-        } else {
-            g.pixels.to_vec()
-        };
-        let paper = if steps.binarised {
-            255
-        } else {
-            props.background as u8
-        };
-        rulings.erase(b, &mut grey, paper);
-        if !steps.binarised {
-            let mut bin = binary.clone();
-            rulings.erase(b, &mut bin, 255);
-            binary = bin;
-        } else {
-            binary.clone_from(&grey);
-        }
-        image = Some(grey);
+        let mut clean = binary.clone();
+        rulings.erase(b, &mut clean, 255);
+        binary.clone_from(&clean);
+        image = Some(clean);
     } else if steps.binarised {
         image = Some(binary.clone());
     }

@@ -224,3 +224,66 @@ pub fn reread(
 
 /// The flag for rows that stayed unread.
 pub const MISSING: PageFlag = PageFlag::MissingLines;
+
+/// Join two words of one line that are all digits, 12 together, and closer than half a
+/// digit's height: the engine sometimes splits an ID number at a wide digit gap, and no
+/// form writes two numbers that close. Returns whether any were joined.
+pub fn join_split_ids(words: &mut Vec<Word>) -> bool {
+    let digits = |w: &Word| !w.text.is_empty() && w.text.chars().all(|c| c.is_ascii_digit());
+    let mut joined = false;
+    let mut i = 0;
+    while i + 1 < words.len() {
+        let (a, b) = (&words[i], &words[i + 1]);
+        let same_line = (a.block, a.paragraph, a.line) == (b.block, b.paragraph, b.line);
+        let gap = b.left.saturating_sub(a.left + a.width);
+        if same_line
+            && digits(a)
+            && digits(b)
+            && a.text.len() + b.text.len() == 12
+            && gap * 2 < a.height.max(b.height)
+        {
+            let b = words.remove(i + 1);
+            let a = &mut words[i];
+            a.text.push_str(&b.text);
+            a.width = b.left + b.width - a.left;
+            a.top = a.top.min(b.top);
+            a.height = a.height.max(b.height);
+            a.confidence = a.confidence.min(b.confidence);
+            joined = true;
+        }
+        i += 1;
+    }
+    joined
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn word(text: &str, left: u32, width: u32) -> Word {
+        Word {
+            text: text.into(),
+            confidence: 90.0,
+            left,
+            top: 10,
+            width,
+            height: 30,
+            block: 1,
+            paragraph: 1,
+            line: 1,
+        }
+    }
+
+    #[test]
+    fn an_id_split_at_a_narrow_gap_is_joined_and_other_numbers_are_not() {
+        let mut words = vec![
+            word("Con", 0, 60),
+            word("0010852792", 100, 200),
+            word("14", 310, 40),
+        ];
+        assert!(join_split_ids(&mut words));
+        assert_eq!(words[1].text, "001085279214");
+        let mut apart = vec![word("0010852792", 100, 200), word("14", 400, 40)];
+        assert!(!join_split_ids(&mut apart));
+    }
+}

@@ -7,6 +7,8 @@
 use super::gray::Gray;
 
 const HORIZONTAL: u8 = 1;
+/// Pixels beside a ruling painted over with it: its blurred, anti-aliased edge.
+const EDGE: usize = 2;
 const VERTICAL: u8 = 2;
 
 /// A vertical ruling: columns x0..=x1, rows y0..=y1.
@@ -50,16 +52,18 @@ pub fn find(b: Gray<'_>, px_per_mm: f32) -> Rulings {
         let row = &b.pixels[y * w..(y + 1) * w];
         for (start, end) in runs_of(|x| row[x] == 0, w, gap) {
             if end - start >= min_h {
-                for x in (start..end).filter(|&x| row[x] == 0) {
+                // The bridged gaps too: they hold the ruling's fainter pixels.
+                for x in start..end {
                     mask[y * w + x] = HORIZONTAL;
-                    horizontal_px += 1;
                 }
+                horizontal_px += end - start;
             }
         }
     }
+    horizontal_px += extend_horizontal(b, &mut mask, (1.5 * px_per_mm) as usize, gap);
     let (bridged, mut runs) = vertical_runs(b, gap, min_v);
     for (x, start, end) in bridged {
-        for y in (start..end).filter(|&y| b.pixels[y * w + x] == 0) {
+        for y in start..end {
             mask[y * w + x] |= VERTICAL;
         }
     }
@@ -70,6 +74,42 @@ pub fn find(b: Gray<'_>, px_per_mm: f32) -> Rulings {
         vertical: merge(runs),
         horizontal_px,
     }
+}
+
+/// A slightly skewed ruling steps from row to row, leaving pieces shorter than a ruling
+/// at its ends: runs of at least `min` pixels that continue a marked ruling diagonally
+/// from the row above or below are marked too (left to right, then right to left, so
+/// pieces chain). Returns the pixels added.
+fn extend_horizontal(b: Gray<'_>, mask: &mut [u8], min: usize, gap: usize) -> usize {
+    let (w, h) = (b.width, b.height);
+    let mut added = 0;
+    for _ in 0..2 {
+        for y in 0..h {
+            let row = &b.pixels[y * w..(y + 1) * w];
+            for (start, end) in runs_of(|x| row[x] == 0, w, gap) {
+                if end - start < min || mask[y * w + start] & HORIZONTAL != 0 {
+                    continue;
+                }
+                let marked = |x: usize| {
+                    [y.wrapping_sub(1), y + 1]
+                        .into_iter()
+                        .filter(|&yy| yy < h)
+                        .any(|yy| mask[yy * w + x] & HORIZONTAL != 0)
+                };
+                let touches = (start > 0 && marked(start - 1))
+                    || (end < w && marked(end))
+                    || marked(start)
+                    || marked(end - 1);
+                if touches {
+                    for x in start..end {
+                        mask[y * w + x] |= HORIZONTAL;
+                    }
+                    added += end - start;
+                }
+            }
+        }
+    }
+    added
 }
 
 /// Vertical runs of at least `min` pixels, scanned row by row (the page's memory order) with
@@ -210,7 +250,7 @@ impl Rulings {
     }
 
     /// Paint the rulings of `pixels` (the page `b` was binarised from, or `b` itself) with
-    /// `paper`, and the pixel each side of them, which holds their blurred edge.
+    /// `paper`, and the pixels each side of them, which hold their blurred edge.
     pub fn erase(&self, b: Gray<'_>, pixels: &mut [u8], paper: u8) {
         let w = self.width;
         for y in 0..b.height {
@@ -220,17 +260,20 @@ impl Rulings {
                 }
                 pixels[y * w + x] = paper;
                 let m = self.at(x, y);
-                if m & HORIZONTAL != 0 {
-                    for yy in [y.saturating_sub(1), (y + 1).min(b.height - 1)] {
-                        if b.at(x, yy) != 0 {
-                            pixels[yy * w + x] = paper;
+                // The blurred edge of a ruling: paper-side pixels within EDGE of it.
+                for d in 1..=EDGE {
+                    if m & HORIZONTAL != 0 {
+                        for yy in [y.saturating_sub(d), (y + d).min(b.height - 1)] {
+                            if b.at(x, yy) != 0 {
+                                pixels[yy * w + x] = paper;
+                            }
                         }
                     }
-                }
-                if m & VERTICAL != 0 {
-                    for xx in [x.saturating_sub(1), (x + 1).min(w - 1)] {
-                        if b.at(xx, y) != 0 {
-                            pixels[y * w + xx] = paper;
+                    if m & VERTICAL != 0 {
+                        for xx in [x.saturating_sub(d), (x + d).min(w - 1)] {
+                            if b.at(xx, y) != 0 {
+                                pixels[y * w + xx] = paper;
+                            }
                         }
                     }
                 }

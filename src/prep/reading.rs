@@ -62,7 +62,8 @@ pub fn read_clean(page: PageImage, engine: &mut impl Engine) -> Result<PageRead,
     )?;
     prep_ms += (started.elapsed().as_millis() as u64).saturating_sub(done.engine_ms);
     recognition.engine_ms += done.engine_ms;
-    if !done.fields.is_empty() || !done.added.is_empty() {
+    let joined = complete::join_split_ids(&mut recognition.words);
+    if joined || !done.fields.is_empty() || !done.added.is_empty() {
         recognition.words = text::merge(&recognition.words, done.added);
         recognition.text = text::render(&recognition.words);
         recognition.confidence = mean(&recognition.words);
