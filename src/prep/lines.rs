@@ -68,6 +68,9 @@ pub fn find(b: Gray<'_>, px_per_mm: f32) -> Rulings {
         }
     }
     runs.sort_by_key(|s| (s.x0, s.y0));
+    if !runs.is_empty() || horizontal_px > 0 {
+        extend_vertical(b, &mut mask, (1.5 * px_per_mm) as usize, gap);
+    }
     Rulings {
         width: w,
         mask,
@@ -110,6 +113,35 @@ fn extend_horizontal(b: Gray<'_>, mask: &mut [u8], min: usize, gap: usize) -> us
         }
     }
     added
+}
+
+/// As [`extend_horizontal`], along columns: pieces of a vertical ruling that noise or a
+/// slight skew broke off, continuing a marked one at their ends. Only run on pages that
+/// have rulings (walking columns costs more than rows).
+fn extend_vertical(b: Gray<'_>, mask: &mut [u8], min: usize, gap: usize) {
+    let (w, h) = (b.width, b.height);
+    for _ in 0..2 {
+        for x in 0..w {
+            let ink = |y: usize| b.pixels[y * w + x] == 0;
+            for (start, end) in runs_of(ink, h, gap) {
+                if end - start < min || mask[start * w + x] & VERTICAL != 0 {
+                    continue;
+                }
+                let marked = |y: usize| {
+                    [x.wrapping_sub(1), x, x + 1]
+                        .into_iter()
+                        .filter(|&xx| xx < w)
+                        .any(|xx| mask[y * w + xx] & VERTICAL != 0)
+                };
+                let touches = (start > 0 && marked(start - 1)) || (end < h && marked(end));
+                if touches {
+                    for y in start..end {
+                        mask[y * w + x] |= VERTICAL;
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// Vertical runs of at least `min` pixels, scanned row by row (the page's memory order) with
@@ -260,20 +292,29 @@ impl Rulings {
                 }
                 pixels[y * w + x] = paper;
                 let m = self.at(x, y);
-                // The blurred edge of a ruling: paper-side pixels within EDGE of it.
-                for d in 1..=EDGE {
-                    if m & HORIZONTAL != 0 {
-                        for yy in [y.saturating_sub(d), (y + d).min(b.height - 1)] {
-                            if b.at(x, yy) != 0 {
-                                pixels[yy * w + x] = paper;
-                            }
-                        }
+                // The ruling's ragged edge: pixels within EDGE of it, unless ink goes on past
+                // EDGE there (a stroke touching the ruling).
+                let (h, ww) = (b.height as i64, w as i64);
+                let beyond_is_paper = |px: i64, py: i64| {
+                    px < 0 || py < 0 || px >= ww || py >= h || b.at(px as usize, py as usize) != 0
+                };
+                for dir in [-1i64, 1] {
+                    let (dx, dy) = if m & HORIZONTAL != 0 {
+                        (0, dir)
+                    } else {
+                        (dir, 0)
+                    };
+                    let far = (
+                        x as i64 + dx * (EDGE as i64 + 1),
+                        y as i64 + dy * (EDGE as i64 + 1),
+                    );
+                    if !beyond_is_paper(far.0, far.1) {
+                        continue;
                     }
-                    if m & VERTICAL != 0 {
-                        for xx in [x.saturating_sub(d), (x + d).min(w - 1)] {
-                            if b.at(xx, y) != 0 {
-                                pixels[y * w + xx] = paper;
-                            }
+                    for d in 1..=EDGE as i64 {
+                        let (px, py) = (x as i64 + dx * d, y as i64 + dy * d);
+                        if px >= 0 && py >= 0 && px < ww && py < h {
+                            pixels[py as usize * w + px as usize] = paper;
                         }
                     }
                 }
