@@ -60,7 +60,9 @@ pub fn find(b: Gray<'_>, px_per_mm: f32) -> Rulings {
             }
         }
     }
-    horizontal_px += extend_horizontal(b, &mut mask, (1.5 * px_per_mm) as usize, gap);
+    if horizontal_px > 0 {
+        horizontal_px += extend_horizontal(b, &mut mask, (1.5 * px_per_mm) as usize, gap);
+    }
     let (bridged, mut runs) = vertical_runs(b, gap, min_v);
     for (x, start, end) in bridged {
         for y in start..end {
@@ -120,8 +122,18 @@ fn extend_horizontal(b: Gray<'_>, mask: &mut [u8], min: usize, gap: usize) -> us
 /// have rulings (walking columns costs more than rows).
 fn extend_vertical(b: Gray<'_>, mask: &mut [u8], min: usize, gap: usize) {
     let (w, h) = (b.width, b.height);
+    // Only columns beside a vertical ruling can hold its pieces.
+    let mut marked = vec![false; w];
+    for y in (0..h).step_by(2) {
+        for (x, m) in marked.iter_mut().enumerate() {
+            *m |= mask[y * w + x] & VERTICAL != 0;
+        }
+    }
+    let near: Vec<bool> = (0..w)
+        .map(|x| marked[x.saturating_sub(2)..(x + 3).min(w)].contains(&true))
+        .collect();
     for _ in 0..2 {
-        for x in 0..w {
+        for x in (0..w).filter(|&x| near[x]) {
             let ink = |y: usize| b.pixels[y * w + x] == 0;
             for (start, end) in runs_of(ink, h, gap) {
                 if end - start < min || mask[start * w + x] & VERTICAL != 0 {
