@@ -275,6 +275,40 @@ mod tests {
     }
 
     #[test]
+    fn a_row_of_ink_no_word_covers_is_found_and_a_covered_one_is_not() {
+        // 10 px/mm: two rows of "letters" 30 px high, the first covered by a word.
+        let (w, h) = (400usize, 200usize);
+        let mut px = vec![255u8; w * h];
+        for (top, left) in [(20usize, 10usize), (120, 50)] {
+            for y in top..top + 30 {
+                for x in (left..left + 300).filter(|x| x % 7 < 3) {
+                    px[y * w + x] = 0;
+                }
+            }
+        }
+        let b = Gray {
+            pixels: &px,
+            width: w,
+            height: h,
+        };
+        let covering = Word {
+            top: 18,
+            height: 34,
+            left: 8,
+            width: 304,
+            ..word("Họ", 8, 304)
+        };
+        let bands = uncovered(b, &[covering], &[], 10.0);
+        assert_eq!(bands.len(), 1, "{bands:?}");
+        let (x, y, bw, bh) = bands[0];
+        assert!(
+            (118..=122).contains(&y) && (28..=32).contains(&bh),
+            "{bands:?}"
+        );
+        assert!(x >= 50 && x + bw <= 350, "{bands:?}");
+    }
+
+    #[test]
     fn an_id_split_at_a_narrow_gap_is_joined_and_other_numbers_are_not() {
         let mut words = vec![
             word("Con", 0, 60),

@@ -47,6 +47,17 @@ pub fn read_clean(page: PageImage, engine: &mut impl Engine) -> Result<PageRead,
         height: page.height,
         dpi: page.dpi,
     })?;
+    // Never worse than the page as decoded: when the cleaned page reads unsurely, the
+    // decoded page is read too and the better reading kept (an illustration or thin type
+    // that binarisation spoilt).
+    if cleaned.image.is_some() && recognition.confidence < GUARD_CONFIDENCE {
+        let plain = engine.recognise(super::input(&page))?;
+        let engine_ms = recognition.engine_ms + plain.engine_ms;
+        if weight(&plain.words) > weight(&recognition.words) {
+            recognition = plain;
+        }
+        recognition.engine_ms = engine_ms;
+    }
     let binary = Gray {
         pixels: &cleaned.binary,
         ..g
@@ -80,6 +91,19 @@ pub fn read_clean(page: PageImage, engine: &mut impl Engine) -> Result<PageRead,
         fields: done.fields,
         prep_ms,
     })
+}
+
+/// Mean word confidence under which a cleaned page is read as decoded too.
+const GUARD_CONFIDENCE: f32 = 80.0;
+
+/// How much legible text a reading holds: words with a letter or digit, each counted by
+/// the square of its confidence (sure words weigh, garbage hardly).
+fn weight(words: &[Word]) -> f32 {
+    words
+        .iter()
+        .filter(|w| w.text.chars().any(char::is_alphanumeric))
+        .map(|w| (w.confidence / 100.0).powi(2))
+        .sum()
 }
 
 fn mean(words: &[Word]) -> f32 {
