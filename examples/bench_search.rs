@@ -181,6 +181,8 @@ fn build(
             engine_ms: 0,
             flags: Vec::new(),
             geometry: Geometry::default(),
+            fields: Vec::new(),
+            prep_ms: 0,
         };
         files.push(FileRecord {
             content: Some(ContentId::of_bytes(rel_path.as_bytes())),

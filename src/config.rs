@@ -56,6 +56,7 @@ struct OcrSection {
     workers: Option<usize>,
     tessdata: Option<PathBuf>,
     retry_tessdata: Option<PathBuf>,
+    clean: Option<bool>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -127,6 +128,8 @@ pub struct OcrSettings {
     /// `min_confidence` are read again with them and the better reading kept. `None`: no
     /// second reading.
     pub retry_tessdata: Option<PathBuf>,
+    /// Clean pages for the engine and complete its reading (`[ocr] clean`, default true).
+    pub clean: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -244,6 +247,7 @@ fn resolve_ocr(ocr: OcrSection, base: &Path) -> Result<OcrSettings, String> {
         workers: ocr.workers.unwrap_or(0),
         tessdata: ocr.tessdata.map(|p| base.join(p)),
         retry_tessdata: ocr.retry_tessdata.map(|p| base.join(p)),
+        clean: ocr.clean.unwrap_or(true),
     })
 }
 

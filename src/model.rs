@@ -64,15 +64,19 @@ pub enum PageFlag {
     /// The page (of a PDF) already carried text, such as an earlier OCR layer. It is still
     /// recognised; an exported PDF carries only sohoa's layer over the original image.
     HasTextLayer,
+    /// A row of the page has ink where no word was recognised, and reading it again found
+    /// no text either: a line may be missing from the page text.
+    MissingLines,
 }
 
 impl PageFlag {
-    pub const ALL: [PageFlag; 5] = [
+    pub const ALL: [PageFlag; 6] = [
         PageFlag::LowConfidence,
         PageFlag::Blank,
         PageFlag::LowDpi,
         PageFlag::DpiUnknown,
         PageFlag::HasTextLayer,
+        PageFlag::MissingLines,
     ];
 
     /// Stable text code, as stored in the catalog and printed in JSON.
@@ -83,6 +87,7 @@ impl PageFlag {
             PageFlag::LowDpi => "low-dpi",
             PageFlag::DpiUnknown => "dpi-unknown",
             PageFlag::HasTextLayer => "has-text-layer",
+            PageFlag::MissingLines => "missing-lines",
         }
     }
 
@@ -108,6 +113,37 @@ pub struct PageRecord {
     pub flags: Vec<PageFlag>,
     /// Turn and deskew applied before recognition.
     pub geometry: Geometry,
+    /// Values read from fields of boxes (ID numbers in combs).
+    #[serde(default)]
+    pub fields: Vec<BoxedField>,
+    /// Wall time spent cleaning the page and completing its reading, outside the engine.
+    #[serde(default)]
+    pub prep_ms: u64,
+}
+
+/// A value read from a field of boxes on a page (a comb of one digit per box), with the
+/// confidence of its least sure character and its place on the recognised image.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BoxedField {
+    /// `id` (12 digits), `old-id` (9 digits) or `digits` (another length).
+    pub kind: String,
+    pub value: String,
+    pub confidence: f32,
+    pub left: u32,
+    pub top: u32,
+    pub width: u32,
+    pub height: u32,
+}
+
+impl BoxedField {
+    /// The kind of a field of `digits` digits.
+    pub fn kind_for(digits: usize) -> &'static str {
+        match digits {
+            12 => "id",
+            9 => "old-id",
+            _ => "digits",
+        }
+    }
 }
 
 impl PageRecord {

@@ -15,6 +15,8 @@ use tesseract::{PageSegMode, Tesseract};
 use crate::model::{Dpi, Word};
 use crate::ocr_osd::OsdEngine;
 
+mod region;
+
 /// Why a page could not be recognised, or an engine not created.
 #[derive(Debug, thiserror::Error)]
 pub enum OcrError {
@@ -102,6 +104,39 @@ pub trait Engine {
     fn recognise_again(&mut self, _page: OcrInput<'_>) -> Result<Option<Recognition>, OcrError> {
         Ok(None)
     }
+    /// Recognise a small image cut from a page (one line, one character), optionally with
+    /// only some characters allowed. Engines without such modes read it as a page.
+    ///
+    /// # Errors
+    /// The engine failed on this region.
+    fn recognise_region(
+        &mut self,
+        region: OcrInput<'_>,
+        _how: Region<'_>,
+    ) -> Result<Recognition, OcrError> {
+        self.recognise(region)
+    }
+}
+
+/// How to read a region cut from a page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Region<'a> {
+    pub layout: RegionLayout,
+    /// The only characters the engine may read, e.g. `0123456789`.
+    pub whitelist: Option<&'a str>,
+}
+
+/// What a region holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RegionLayout {
+    /// One line of text (Tesseract page segmentation mode 7).
+    Line,
+    /// One character (mode 10).
+    Char,
+    /// One uniform block of text (mode 6).
+    Block,
+    /// One word (mode 8).
+    Word,
 }
 
 /// Makes one engine per worker thread.
@@ -200,6 +235,14 @@ impl TesseractEngine {
 pub(crate) const TRUSTED_DPI: std::ops::RangeInclusive<f32> = 70.0..=1200.0;
 
 impl Engine for TesseractEngine {
+    fn recognise_region(
+        &mut self,
+        region: OcrInput<'_>,
+        how: Region<'_>,
+    ) -> Result<Recognition, OcrError> {
+        self.read_region(region, how)
+    }
+
     fn recognise(&mut self, page: OcrInput<'_>) -> Result<Recognition, OcrError> {
         let failed = |e: &dyn std::fmt::Display| OcrError::Recognise(e.to_string());
         let api = self

@@ -26,8 +26,8 @@ workers = 2
 id = "cu-tru"
 name = "Hồ sơ cư trú"
 source = "SCANS/cu-tru"
-target = 8
-page_target = 20
+target = 11
+page_target = 30
 deadline = "2026-12-31"
 [collection.centres]
 "Điểm 1" = 6

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import content, layout, save, scan
+from . import content, forms, layout, photocopy, save, scan
 
 SEED = "sohoa-fixtures-v1"
 BEN_THANH = {"province": "Hồ Chí Minh", "district": "quận 1", "ward": "phường Bến Thành"}
@@ -32,6 +32,15 @@ CU_TRU = [
     ("Phường Bến Thành/CT-2023-0006", BEN_THANH, 150,
      [("trang-1", "jpeg-gray", "form"), ("trang-2", "jpeg-gray", "form-2")]),
     ("CT-2023-0007", {"province": "Cần Thơ"}, 300, [("trang-1", "tiff-g4", "register")]),
+    # forms of Thông tư 66/2023: IDs in combs of boxes, members in a ruled table
+    ("CT-2023-0008", {"province": "Hà Nội"}, 300,
+     [("trang-1", "jpeg-gray", "ct01"), ("trang-2", "jpeg-gray", "members")]),
+    ("CT-2023-0009", {"province": "Đà Nẵng"}, 200,
+     [("trang-1", "png-gray", "ct07"), ("trang-2", "jpeg-rgb", "members", "light")]),
+    # old photocopies from the residence archive
+    ("CT-2023-0010", {"province": "Thanh Hóa"}, 200,
+     [("trang-1", "jpeg-gray", "ct01", "heavy"), ("trang-2", "jpeg-gray", "register", "heavy"),
+      ("trang-3", "jpeg-gray", "ct07", "light")]),
 ]
 
 # File-per-dossier collection: (dossier code = file stem, place, dpi, format, [page parts])
@@ -49,7 +58,9 @@ KET_QUA = [
 LOW_DPI = 200           # pages below this are expected to be flagged
 POINT_SIZES = [10.5, 11, 11.5, 12, 12.5, 13]
 MANIFEST_HEADER = ["collection", "dossier", "file", "page", "dpi", "format", "kind", "flags",
-                   "skew"]
+                   "skew", "copy", "ids"]
+# Ruled forms are read after deskew; their rulings are generated nearly level.
+RULED_SKEW = 0.3
 
 
 def rngs(*parts):
@@ -66,14 +77,32 @@ def renumber(code, copy):
     return f"{head}-{int(number) + 1000 * copy:04d}"
 
 
-def render_page(part, ctx, dpi, fmt, collection, code, index):
-    """One page: the degraded image, its truth lines and its skew in degrees
-    (counter-clockwise; for deskew tests)."""
+def blocks_of(part, ctx, rng):
+    if part in forms.BUILDERS:
+        return forms.BUILDERS[part](ctx, rng)
+    return content.page_blocks(part, ctx, rng)
+
+
+def render_page(part, ctx, dpi, fmt, collection, code, index, copy="-"):
+    """One page: the degraded image, its truth lines, its skew in degrees
+    (counter-clockwise; for deskew tests) and its boxed ID numbers."""
     rng, nprng = rngs(collection, code, str(index))
     pt = 13 if dpi < LOW_DPI else rng.choice(POINT_SIZES)
-    mask, lines, _ = layout.render(content.page_blocks(part, ctx, rng), dpi, pt)
-    image, params = scan.degrade(mask, dpi, save.mode_of(fmt), nprng)
-    return image, lines, f"{params['skew']:+.2f}"
+    blocks = blocks_of(part, ctx, rng)
+    mask, lines, pt = layout.render(blocks, dpi, pt)
+    if copy != "-":
+        back, _, _ = layout.render(content.page_blocks("decision-2", ctx, rng), dpi, pt)
+        mask = photocopy.degrade(mask, back, copy, nprng)
+    ruled = part in forms.BUILDERS
+    image, params = scan.degrade(mask, dpi, save.mode_of(fmt), nprng,
+                                 RULED_SKEW if ruled else scan.MAX_SKEW)
+    return image, lines, f"{params['skew']:+.2f}", ",".join(forms.boxed_ids(blocks)) or "-"
+
+
+def kind_of(part):
+    """The manifest 'kind': form, register, decision, blank, or table (ruled)."""
+    return {"ct01": "form", "ct07": "form", "members": "table"}.get(part) or \
+        content.kind_of(part)
 
 
 def write_truth(path, lines):
@@ -95,8 +124,10 @@ def write_cu_tru(out, copy, spec):
     code, place, dpi, pages = spec
     code, rows = renumber(code, copy), []
     ctx = content.context(rngs("cu-tru", code)[0], **place)
-    for index, (stem, fmt, part) in enumerate(pages, 1):
-        image, lines, skew = render_page(part, ctx, dpi, fmt, "cu-tru", code, index)
+    for index, (stem, fmt, part, *level) in enumerate(pages, 1):
+        copy_level = level[0] if level else "-"
+        image, lines, skew, ids = render_page(part, ctx, dpi, fmt, "cu-tru", code, index,
+                                              copy_level)
         name = f"{code}/{stem}.{save.extension(fmt)}"
         quality = quality_for("cu-tru", code, stem)
         path = out / "scans" / "cu-tru" / name
@@ -104,7 +135,7 @@ def write_cu_tru(out, copy, spec):
         save.write(path, [image], fmt, dpi, quality)
         write_truth(out / "truth" / "cu-tru" / code / f"{stem}.txt", lines)
         rows.append(["cu-tru", code, name, "1", str(dpi), save.describe(fmt, quality),
-                     content.kind_of(part), flags(dpi, part), skew])
+                     kind_of(part), flags(dpi, part), skew, copy_level, ids])
     return rows
 
 
@@ -115,11 +146,12 @@ def write_ket_qua(out, copy, spec):
     ctx = content.context(rngs("ket-qua", code)[0], **place)
     quality = quality_for("ket-qua", code, code)
     for index, part in enumerate(parts, 1):
-        image, lines, skew = render_page(part, ctx, dpi, fmt, "ket-qua", code, index)
+        image, lines, skew, ids = render_page(part, ctx, dpi, fmt, "ket-qua", code, index)
         images.append(image)
         write_truth(out / "truth" / "ket-qua" / code / f"{code}-p{index}.txt", lines)
         rows.append(["ket-qua", code, f"{code}.tif", str(index), str(dpi),
-                     save.describe(fmt, quality), content.kind_of(part), flags(dpi, part), skew])
+                     save.describe(fmt, quality), kind_of(part), flags(dpi, part), skew, "-",
+                     ids])
     path = out / "scans" / "ket-qua" / f"{code}.tif"
     path.parent.mkdir(parents=True, exist_ok=True)
     save.write(path, images, fmt, dpi, quality)

@@ -6,6 +6,8 @@ from functools import lru_cache
 
 from PIL import Image, ImageDraw, ImageFont
 
+from . import ruled
+
 FONT_DIR = "/usr/share/fonts/truetype/liberation2"
 A4_MM = (210, 297)
 MARGIN_MM = {"top": 20, "bottom": 20, "left": 30, "right": 18}
@@ -52,6 +54,8 @@ class Page:
         self.mask = Image.new("L", self.size, 0)
         self.draw = ImageDraw.Draw(self.mask)
         self.truth = []
+
+    overflow = Overflow
 
     def x_for(self, text, fnt, style):
         width, align = fnt.getlength(text), style.get("align", "left")
@@ -117,6 +121,11 @@ class Page:
                 self.paragraph(block[1], block[2])
             elif kind == "cols":
                 self.columns(block[1], block[2])
+            elif kind == "comb":
+                ruled.comb(self, block[1], block[2], font(False, self.px))
+            elif kind == "table":
+                ruled.table(self, block[1], block[2], font(False, self.px),
+                            font(True, self.px))
             elif kind == "space":
                 self.y += round(self.step * block[1])
         return self

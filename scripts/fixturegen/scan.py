@@ -46,9 +46,9 @@ def dust(img, rng, dpi, count):
                 pixels[x + dx, y + dy] = int(rng.integers(40, 110))
 
 
-def degrade(mask, dpi, mode, rng):
+def degrade(mask, dpi, mode, rng, max_skew=MAX_SKEW):
     """mask: L image, 255 = ink. Returns (image, parameters used)."""
-    p = {"skew": round(float(rng.uniform(-MAX_SKEW, MAX_SKEW)), 3),
+    p = {"skew": round(float(rng.uniform(-max_skew, max_skew)), 3),
          "paper": float(rng.uniform(228, 244)), "ink": float(rng.uniform(18, 50)),
          "light": float(rng.uniform(0.03, 0.08)),
          "blur": float(rng.uniform(0.35, 0.75)) * dpi / 300,

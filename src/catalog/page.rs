@@ -40,8 +40,8 @@ fn insert_rows(
     let flags: Vec<&str> = page.flags.iter().map(|f| f.code()).collect();
     conn.prepare_cached(
         "INSERT INTO page (file_id, page_index, width, height, dpi_x, dpi_y, text,
-             confidence, words, engine_ms, flags, batch_id, rotation, skew)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+             confidence, words, engine_ms, flags, batch_id, rotation, skew, prep_ms)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
     )?
     .execute(params![
         file_id,
@@ -59,9 +59,39 @@ fn insert_rows(
         batch.0,
         page.geometry.rotation,
         page.geometry.skew,
+        page.prep_ms,
     ])?;
     let id = conn.last_insert_rowid();
+    insert_boxed_fields(conn, id, page)?;
     super::search_index::index_page(conn, id, &page.text)
+}
+
+/// The page's boxed fields, and its ID numbers among them as search fields too (the text
+/// holds them as well, but a look-up by ID must not depend on how the line around reads).
+fn insert_boxed_fields(conn: &Connection, page_id: i64, page: &PageRecord) -> rusqlite::Result<()> {
+    let mut boxed = conn.prepare_cached(
+        "INSERT INTO page_boxed_field (page_id, kind, value, confidence, left, top, width, height)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?;
+    let mut search = conn.prepare_cached(
+        "INSERT OR IGNORE INTO page_field (page_id, kind, value, raw) VALUES (?1, ?2, ?3, ?3)",
+    )?;
+    for f in &page.fields {
+        boxed.execute(params![
+            page_id,
+            f.kind,
+            f.value,
+            f.confidence,
+            f.left,
+            f.top,
+            f.width,
+            f.height
+        ])?;
+        if f.kind == "id" || f.kind == "old-id" {
+            search.execute(params![page_id, f.kind, f.value])?;
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -191,6 +191,22 @@ ALTER TABLE page ADD COLUMN skew REAL NOT NULL DEFAULT 0 CHECK (skew BETWEEN -45
 "#,
     // 5: search indexes without document sizes, and an exact one (see `search_index.rs`).
     super::search_index::MIGRATION_EXACT,
+    // 6: values read from fields of boxes (digit combs) with their confidence, and the time
+    // spent cleaning each page (see `model::BoxedField`).
+    r#"
+CREATE TABLE page_boxed_field (
+    page_id INTEGER NOT NULL REFERENCES page(id),
+    kind TEXT NOT NULL CHECK (kind IN ('id', 'old-id', 'digits')),
+    value TEXT NOT NULL,
+    confidence REAL NOT NULL,
+    left INTEGER NOT NULL,
+    top INTEGER NOT NULL,
+    width INTEGER NOT NULL,
+    height INTEGER NOT NULL
+) STRICT;
+CREATE INDEX page_boxed_field_value ON page_boxed_field(kind, value);
+ALTER TABLE page ADD COLUMN prep_ms INTEGER NOT NULL DEFAULT 0 CHECK (prep_ms >= 0);
+"#,
 ];
 
 /// The schema version this code writes and understands.

@@ -98,6 +98,8 @@ pub(super) fn page(index: u32, text: &str, flags: &[PageFlag]) -> PageRecord {
         engine_ms: 120,
         flags: flags.to_vec(),
         geometry: Geometry::default(),
+        fields: Vec::new(),
+        prep_ms: 0,
     }
 }
 

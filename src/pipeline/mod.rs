@@ -104,6 +104,11 @@ pub fn run<F: EngineFactory, P: Progress>(
             min_confidence: settings.ocr.min_confidence,
             prep: crate::prep::PrepOptions {
                 retry_below: settings.ocr.min_confidence,
+                cleaning: if settings.ocr.clean {
+                    crate::prep::Cleaning::On
+                } else {
+                    crate::prep::Cleaning::Off
+                },
             },
         },
         workers,

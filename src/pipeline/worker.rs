@@ -124,6 +124,8 @@ fn recognise_file(bytes: &[u8], engine: &mut impl Engine, ctx: &WorkerContext<'_
                 let mut record = page_record(&read.page, read.recognition, ctx.min_confidence)
                     .with_geometry(read.geometry);
                 record.flags.extend(read.flags);
+                record.fields = read.fields;
+                record.prep_ms = read.prep_ms;
                 pages.push(record);
             }
             Err(e) => ocr_error = Some((index, e)),
@@ -174,5 +176,7 @@ fn page_record(page: &PageImage, found: Recognition, min_confidence: f32) -> Pag
         engine_ms: found.engine_ms,
         flags,
         geometry: Geometry::default(),
+        fields: Vec::new(),
+        prep_ms: 0,
     }
 }

@@ -18,8 +18,24 @@ mod retry;
 pub use deskew::{measure as measure_skew, rotate, Skew, DEAD_BAND};
 pub use orient::{quarter_turn, DOUBT_CONFIDENCE, MIN_OSD_CONFIDENCE};
 
+mod binarise;
+mod clean;
+mod comb;
+mod complete;
+mod digits;
+mod gray;
+mod lines;
+mod measure;
+mod reading;
+mod speckle;
+mod text;
+
+pub use clean::{clean, needs_binarising, Cleaned, Steps};
+pub use gray::{px_per_mm, Gray};
+pub use measure::{measure, PageProps};
+
 use crate::decode::PageImage;
-use crate::model::{Geometry, PageFlag};
+use crate::model::{BoxedField, Geometry, PageFlag};
 use crate::ocr::{Engine, OcrError, OcrInput, Recognition};
 
 /// Settings of the preparation steps, from `[ocr]` in `pipeline.toml`.
@@ -28,6 +44,17 @@ pub struct PrepOptions {
     /// A page whose reading stays under this mean confidence is read again by the engine's
     /// more accurate models, when it has any (`[ocr] retry_tessdata`).
     pub retry_below: f32,
+    /// Whether pages are cleaned and completed (`[ocr] clean`, on by default).
+    pub cleaning: Cleaning,
+}
+
+/// `[ocr] clean`: clean pages for the engine and complete what it missed, or read them as
+/// decoded.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Cleaning {
+    #[default]
+    On,
+    Off,
 }
 
 /// What reading one page produced.
@@ -40,6 +67,10 @@ pub struct PageRead {
     pub geometry: Geometry,
     /// Review flags the preparation steps found (besides those of the recognition itself).
     pub flags: Vec<PageFlag>,
+    /// Values read from fields of boxes (digit combs).
+    pub fields: Vec<BoxedField>,
+    /// Time spent cleaning and completing outside the engine.
+    pub prep_ms: u64,
 }
 
 /// Read one decoded page: straighten its geometry, then read it once upright.
@@ -71,14 +102,19 @@ pub fn read(
 pub fn read_once(
     page: PageImage,
     engine: &mut impl Engine,
-    _options: &PrepOptions,
+    options: &PrepOptions,
 ) -> Result<PageRead, OcrError> {
-    let recognition = engine.recognise(input(&page))?;
+    if options.cleaning == Cleaning::On {
+        return reading::read_clean(page, engine);
+    }
+    let recognition = reading::read_raw(&page, engine)?;
     Ok(PageRead {
         page,
         recognition,
         geometry: Geometry::default(),
         flags: Vec::new(),
+        fields: Vec::new(),
+        prep_ms: 0,
     })
 }
 

@@ -1,0 +1,368 @@
+//! Ruling lines and box borders: long horizontal and vertical runs of ink in the binarised
+//! page. Printed letters are never that long in one direction, so runs longer than
+//! [`Rulings::min_h`] / [`Rulings::min_v`] are rulings. Removing them keeps the letters: a
+//! ruling pixel stays when a stroke crosses the ruling there (ink right beyond both sides of
+//! the ruling's thickness).
+
+use super::gray::Gray;
+
+const HORIZONTAL: u8 = 1;
+/// Pixels beside a ruling painted over with it: its blurred, anti-aliased edge.
+const EDGE: usize = 2;
+const VERTICAL: u8 = 2;
+
+/// A vertical ruling: columns x0..=x1, rows y0..=y1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Segment {
+    pub x0: usize,
+    pub x1: usize,
+    pub y0: usize,
+    pub y1: usize,
+}
+
+/// The rulings found on a page.
+#[derive(Debug, Clone)]
+pub struct Rulings {
+    width: usize,
+    /// Per pixel: HORIZONTAL and/or VERTICAL when on a ruling.
+    mask: Vec<u8>,
+    /// Vertical rulings, left to right (box sides, table columns).
+    pub vertical: Vec<Segment>,
+    /// Pixels on horizontal rulings.
+    pub horizontal_px: usize,
+}
+
+/// Shortest run taken for a horizontal ruling, in mm (a letter is far shorter).
+pub const MIN_H_MM: f32 = 12.0;
+/// Shortest run taken for a vertical ruling, in mm (the tallest letter with its marks
+/// stays under 5 mm at 14 pt; a box of a comb is 6–8 mm high).
+pub const MIN_V_MM: f32 = 5.5;
+
+/// Find the rulings of a binarised page (0 = ink).
+pub fn find(b: Gray<'_>, px_per_mm: f32) -> Rulings {
+    let (w, h) = (b.width, b.height);
+    let min_h = (MIN_H_MM * px_per_mm) as usize;
+    let min_v = (MIN_V_MM * px_per_mm) as usize;
+    let mut mask = vec![0u8; w * h];
+    let mut horizontal_px = 0;
+    // Runs bridge gaps of up to `gap` paper pixels: a ruling on a photocopy is broken by
+    // noise and by binarisation; only its ink pixels are marked.
+    let gap = ((0.3 * px_per_mm) as usize).max(1);
+    for y in 0..h {
+        let row = &b.pixels[y * w..(y + 1) * w];
+        for (start, end) in runs_of(|x| row[x] == 0, w, gap) {
+            if end - start >= min_h {
+                // The bridged gaps too: they hold the ruling's fainter pixels.
+                for x in start..end {
+                    mask[y * w + x] = HORIZONTAL;
+                }
+                horizontal_px += end - start;
+            }
+        }
+    }
+    if horizontal_px > 0 {
+        horizontal_px += extend_horizontal(b, &mut mask, (1.5 * px_per_mm) as usize, gap);
+    }
+    let (bridged, mut runs) = vertical_runs(b, gap, min_v);
+    for (x, start, end) in bridged {
+        for y in start..end {
+            mask[y * w + x] |= VERTICAL;
+        }
+    }
+    runs.sort_by_key(|s| (s.x0, s.y0));
+    if !runs.is_empty() || horizontal_px > 0 {
+        extend_vertical(b, &mut mask, (1.5 * px_per_mm) as usize, gap);
+    }
+    Rulings {
+        width: w,
+        mask,
+        vertical: merge(runs),
+        horizontal_px,
+    }
+}
+
+/// A slightly skewed ruling steps from row to row, leaving pieces shorter than a ruling
+/// at its ends: runs of at least `min` pixels that continue a marked ruling diagonally
+/// from the row above or below are marked too (left to right, then right to left, so
+/// pieces chain). Returns the pixels added.
+fn extend_horizontal(b: Gray<'_>, mask: &mut [u8], min: usize, gap: usize) -> usize {
+    let (w, h) = (b.width, b.height);
+    let mut added = 0;
+    for _ in 0..2 {
+        for y in 0..h {
+            let row = &b.pixels[y * w..(y + 1) * w];
+            for (start, end) in runs_of(|x| row[x] == 0, w, gap) {
+                if end - start < min || mask[y * w + start] & HORIZONTAL != 0 {
+                    continue;
+                }
+                let marked = |x: usize| {
+                    [y.wrapping_sub(1), y + 1]
+                        .into_iter()
+                        .filter(|&yy| yy < h)
+                        .any(|yy| mask[yy * w + x] & HORIZONTAL != 0)
+                };
+                let touches = (start > 0 && marked(start - 1))
+                    || (end < w && marked(end))
+                    || marked(start)
+                    || marked(end - 1);
+                if touches {
+                    for x in start..end {
+                        mask[y * w + x] |= HORIZONTAL;
+                    }
+                    added += end - start;
+                }
+            }
+        }
+    }
+    added
+}
+
+/// As [`extend_horizontal`], along columns: pieces of a vertical ruling that noise or a
+/// slight skew broke off, continuing a marked one at their ends. Only run on pages that
+/// have rulings (walking columns costs more than rows).
+fn extend_vertical(b: Gray<'_>, mask: &mut [u8], min: usize, gap: usize) {
+    let (w, h) = (b.width, b.height);
+    // Only columns beside a vertical ruling can hold its pieces.
+    let mut marked = vec![false; w];
+    for y in (0..h).step_by(2) {
+        for (x, m) in marked.iter_mut().enumerate() {
+            *m |= mask[y * w + x] & VERTICAL != 0;
+        }
+    }
+    let near: Vec<bool> = (0..w)
+        .map(|x| marked[x.saturating_sub(2)..(x + 3).min(w)].contains(&true))
+        .collect();
+    for _ in 0..2 {
+        for x in (0..w).filter(|&x| near[x]) {
+            let ink = |y: usize| b.pixels[y * w + x] == 0;
+            for (start, end) in runs_of(ink, h, gap) {
+                if end - start < min || mask[start * w + x] & VERTICAL != 0 {
+                    continue;
+                }
+                let marked = |y: usize| {
+                    [x.wrapping_sub(1), x, x + 1]
+                        .into_iter()
+                        .filter(|&xx| xx < w)
+                        .any(|xx| mask[y * w + xx] & VERTICAL != 0)
+                };
+                let touches = (start > 0 && marked(start - 1)) || (end < h && marked(end));
+                if touches {
+                    for y in start..end {
+                        mask[y * w + x] |= VERTICAL;
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Vertical runs of at least `min` pixels, scanned row by row (the page's memory order) with
+/// one open run per column: (x, start, end) bridging gaps up to `gap`, for removal; and the
+/// unbroken ones as segments, whose ends must be exact for combs.
+fn vertical_runs(
+    b: Gray<'_>,
+    gap: usize,
+    min: usize,
+) -> (Vec<(usize, usize, usize)>, Vec<Segment>) {
+    let w = b.width;
+    // Per column: start of the bridged run, end (one past its last ink), start of the
+    // unbroken run; usize::MAX when none is open.
+    let mut open = vec![(usize::MAX, 0usize, usize::MAX); w];
+    let (mut bridged, mut unbroken) = (Vec::new(), Vec::new());
+    for y in 0..=b.height {
+        let row = (y < b.height).then(|| &b.pixels[y * w..(y + 1) * w]);
+        for (x, o) in open.iter_mut().enumerate() {
+            let ink = row.is_some_and(|r| r[x] == 0);
+            if ink {
+                if o.0 == usize::MAX || y > o.1 + gap {
+                    if o.0 != usize::MAX && o.1 - o.0 >= min {
+                        bridged.push((x, o.0, o.1));
+                    }
+                    o.0 = y;
+                }
+                o.1 = y + 1;
+                if o.2 == usize::MAX {
+                    o.2 = y;
+                }
+                continue;
+            }
+            if o.2 != usize::MAX {
+                if y - o.2 >= min {
+                    unbroken.push(Segment {
+                        x0: x,
+                        x1: x,
+                        y0: o.2,
+                        y1: y - 1,
+                    });
+                }
+                o.2 = usize::MAX;
+            }
+            if o.0 != usize::MAX && (row.is_none() || y > o.1 + gap) {
+                if o.1 - o.0 >= min {
+                    bridged.push((x, o.0, o.1));
+                }
+                o.0 = usize::MAX;
+            }
+        }
+    }
+    (bridged, unbroken)
+}
+
+/// Runs of ink along one line of `len` pixels (`ink(i)`), bridging up to `gap` paper
+/// pixels; each run starts and ends on ink.
+fn runs_of(ink: impl Fn(usize) -> bool, len: usize, gap: usize) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < len {
+        if !ink(i) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let mut end = i + 1;
+        let mut j = i + 1;
+        while j < len && j - end <= gap {
+            if ink(j) {
+                end = j + 1;
+            }
+            j += 1;
+        }
+        out.push((start, end));
+        i = j.max(end);
+    }
+    out
+}
+
+/// Adjacent column runs of about the same extent make one ruling of some thickness.
+fn merge(runs: Vec<Segment>) -> Vec<Segment> {
+    let mut out: Vec<Segment> = Vec::new();
+    let mut open: Vec<usize> = Vec::new();
+    for r in runs {
+        let near =
+            |s: &Segment| s.x1 + 1 == r.x0 && s.y0.abs_diff(r.y0) <= 3 && s.y1.abs_diff(r.y1) <= 3;
+        if let Some(&i) = open.iter().find(|&&i| near(&out[i])) {
+            let s = &mut out[i];
+            s.x1 = r.x0;
+            s.y0 = s.y0.min(r.y0);
+            s.y1 = s.y1.max(r.y1);
+        } else {
+            out.push(r);
+        }
+        open = (0..out.len()).filter(|&i| out[i].x1 + 1 >= r.x0).collect();
+    }
+    out
+}
+
+impl Rulings {
+    pub fn is_empty(&self) -> bool {
+        self.horizontal_px == 0 && self.vertical.is_empty()
+    }
+
+    fn at(&self, x: usize, y: usize) -> u8 {
+        self.mask[y * self.width + x]
+    }
+
+    /// Whether the ruling pixel (x, y) is where a letter's stroke crosses the ruling.
+    fn crossed(&self, b: Gray<'_>, x: usize, y: usize) -> bool {
+        let ink = |x: usize, y: usize| b.at(x, y) == 0 && self.at(x, y) == 0;
+        let m = self.at(x, y);
+        if m & HORIZONTAL != 0 {
+            let (mut t, mut e) = (y, y);
+            while t > 0 && self.at(x, t - 1) & HORIZONTAL != 0 {
+                t -= 1;
+            }
+            while e + 1 < b.height && self.at(x, e + 1) & HORIZONTAL != 0 {
+                e += 1;
+            }
+            if t > 0 && e + 1 < b.height && ink(x, t - 1) && ink(x, e + 1) {
+                return true;
+            }
+        }
+        if m & VERTICAL != 0 && m & HORIZONTAL == 0 {
+            let (mut l, mut r) = (x, x);
+            while l > 0 && self.at(l - 1, y) & VERTICAL != 0 {
+                l -= 1;
+            }
+            while r + 1 < b.width && self.at(r + 1, y) & VERTICAL != 0 {
+                r += 1;
+            }
+            if l > 0 && r + 1 < b.width && ink(l - 1, y) && ink(r + 1, y) {
+                return true;
+            }
+        }
+        false
+    }
+
+    /// Paint the rulings of `pixels` (the page `b` was binarised from, or `b` itself) with
+    /// `paper`, and the pixels each side of them, which hold their blurred edge.
+    pub fn erase(&self, b: Gray<'_>, pixels: &mut [u8], paper: u8) {
+        let w = self.width;
+        for y in 0..b.height {
+            for x in 0..w {
+                if self.at(x, y) == 0 || self.crossed(b, x, y) {
+                    continue;
+                }
+                pixels[y * w + x] = paper;
+                let m = self.at(x, y);
+                // The ruling's ragged edge: pixels within EDGE of it, unless ink goes on past
+                // EDGE there (a stroke touching the ruling).
+                let (h, ww) = (b.height as i64, w as i64);
+                let beyond_is_paper = |px: i64, py: i64| {
+                    px < 0 || py < 0 || px >= ww || py >= h || b.at(px as usize, py as usize) != 0
+                };
+                for dir in [-1i64, 1] {
+                    let (dx, dy) = if m & HORIZONTAL != 0 {
+                        (0, dir)
+                    } else {
+                        (dir, 0)
+                    };
+                    let far = (
+                        x as i64 + dx * (EDGE as i64 + 1),
+                        y as i64 + dy * (EDGE as i64 + 1),
+                    );
+                    if !beyond_is_paper(far.0, far.1) {
+                        continue;
+                    }
+                    for d in 1..=EDGE as i64 {
+                        let (px, py) = (x as i64 + dx * d, y as i64 + dy * d);
+                        if px >= 0 && py >= 0 && px < ww && py < h {
+                            pixels[py as usize * w + px as usize] = paper;
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_ruling_goes_and_the_stroke_crossing_it_stays() {
+        let (w, h) = (200usize, 40usize);
+        let mut px = vec![255u8; w * h];
+        for x in 10..190 {
+            for y in 20..22 {
+                px[y * w + x] = 0; // the ruling
+            }
+        }
+        for y in 12..30 {
+            px[y * w + 100] = 0; // a stroke crossing it
+        }
+        let b = Gray {
+            pixels: &px,
+            width: w,
+            height: h,
+        };
+        let rulings = find(b, 4.0);
+        assert_eq!(rulings.horizontal_px, 2 * 180);
+        let mut out = px.clone();
+        rulings.erase(b, &mut out, 255);
+        assert!((10..190)
+            .filter(|&x| x != 100)
+            .all(|x| out[20 * w + x] == 255));
+        assert!((12..30).all(|y| out[y * w + 100] == 0), "the stroke is cut");
+    }
+}

@@ -1,0 +1,178 @@
+//! One reading of a page with cleaning and completion (see the module header of `prep`):
+//! clean a copy of the page for the engine, recognise it, read the digit combs and put
+//! their values in the text, and read again the rows that layout analysis dropped.
+
+use std::time::Instant;
+
+use crate::decode::PageImage;
+use crate::model::{BoxedField, Word};
+use crate::ocr::{Engine, OcrError, OcrInput, Recognition};
+
+use super::clean::clean;
+use super::complete::{self, Rect};
+use super::gray::{px_per_mm, Gray};
+use super::{comb, digits, text, PageRead};
+
+/// Most rows read again on one page: past this the page is flagged rather than read row
+/// by row (a page the engine could not lay out at all).
+const MAX_REREADS: usize = 80;
+
+/// What completion found and did.
+struct Completed {
+    fields: Vec<BoxedField>,
+    added: Vec<Vec<Word>>,
+    missing: bool,
+    engine_ms: u64,
+}
+
+/// Read `page` with cleaning and completion.
+///
+/// # Errors
+/// When the engine fails on the page or on a region of it.
+pub fn read_clean(page: PageImage, engine: &mut impl Engine) -> Result<PageRead, OcrError> {
+    let start = Instant::now();
+    let g = Gray {
+        pixels: &page.pixels,
+        width: page.width as usize,
+        height: page.height as usize,
+    };
+    let ppm = px_per_mm(page.dpi.map(|d| d.min()));
+    let cleaned = clean(g, ppm);
+    let mut prep_ms = start.elapsed().as_millis() as u64;
+    let pixels = cleaned.image.as_deref().unwrap_or(&page.pixels);
+    let image = Gray { pixels, ..g };
+    let mut recognition = engine.recognise(OcrInput {
+        pixels,
+        width: page.width,
+        height: page.height,
+        dpi: page.dpi,
+    })?;
+    // Never worse than the page as decoded: when the cleaned page reads unsurely, the
+    // decoded page is read too and the better reading kept (an illustration or thin type
+    // that binarisation spoilt).
+    if cleaned.image.is_some() && recognition.confidence < GUARD_CONFIDENCE {
+        let plain = engine.recognise(super::input(&page))?;
+        let engine_ms = recognition.engine_ms + plain.engine_ms;
+        if weight(&plain.words) > weight(&recognition.words) {
+            recognition = plain;
+        }
+        recognition.engine_ms = engine_ms;
+    }
+    let binary = Gray {
+        pixels: &cleaned.binary,
+        ..g
+    };
+    let started = Instant::now();
+    let done = complete_page(
+        engine,
+        &mut recognition.words,
+        [binary, g, image],
+        &cleaned,
+        ppm,
+        page.dpi,
+    )?;
+    prep_ms += (started.elapsed().as_millis() as u64).saturating_sub(done.engine_ms);
+    recognition.engine_ms += done.engine_ms;
+    let joined = complete::join_split_ids(&mut recognition.words);
+    if joined || !done.fields.is_empty() || !done.added.is_empty() {
+        recognition.words = text::merge(&recognition.words, done.added);
+        recognition.text = text::render(&recognition.words);
+        recognition.confidence = mean(&recognition.words);
+    }
+    Ok(PageRead {
+        page,
+        recognition,
+        geometry: Default::default(),
+        flags: if done.missing {
+            vec![complete::MISSING]
+        } else {
+            Vec::new()
+        },
+        fields: done.fields,
+        prep_ms,
+    })
+}
+
+/// Mean word confidence under which a cleaned page is read as decoded too.
+const GUARD_CONFIDENCE: f32 = 80.0;
+
+/// How much legible text a reading holds: words with a letter or digit, each counted by
+/// the square of its confidence (sure words weigh, garbage hardly).
+fn weight(words: &[Word]) -> f32 {
+    words
+        .iter()
+        .filter(|w| w.text.chars().any(char::is_alphanumeric))
+        .map(|w| (w.confidence / 100.0).powi(2))
+        .sum()
+}
+
+fn mean(words: &[Word]) -> f32 {
+    if words.is_empty() {
+        return 0.0;
+    }
+    words.iter().map(|w| w.confidence).sum::<f32>() / words.len() as f32
+}
+
+fn complete_page(
+    engine: &mut impl Engine,
+    words: &mut Vec<Word>,
+    [binary, decoded, image]: [Gray<'_>; 3],
+    cleaned: &super::Cleaned,
+    ppm: f32,
+    dpi: Option<crate::model::Dpi>,
+) -> Result<Completed, OcrError> {
+    let mut done = Completed {
+        fields: Vec::new(),
+        added: Vec::new(),
+        missing: false,
+        engine_ms: 0,
+    };
+    let mut skip: Vec<Rect> = Vec::new();
+    for c in comb::find(&cleaned.rulings.vertical) {
+        skip.push(c.outer);
+        let t = Instant::now();
+        let value = digits::read_comb(binary, decoded, &c, engine, ppm)?;
+        done.engine_ms += t.elapsed().as_millis() as u64;
+        let Some(value) = value else {
+            continue;
+        };
+        let (kept, own_line) = complete::place_comb(
+            std::mem::take(words),
+            c.outer,
+            &value.digits,
+            value.confidence,
+        );
+        *words = kept;
+        done.added.extend(own_line.map(|w| vec![w]));
+        let (x, y, w, h) = c.outer;
+        done.fields.push(BoxedField {
+            kind: BoxedField::kind_for(value.digits.len()).to_string(),
+            value: value.digits,
+            confidence: value.confidence,
+            left: x as u32,
+            top: y as u32,
+            width: w as u32,
+            height: h as u32,
+        });
+    }
+    let bands = complete::uncovered(binary, words, &skip, ppm);
+    if bands.len() > MAX_REREADS {
+        done.missing = true;
+        return Ok(done);
+    }
+    for (i, band) in bands.into_iter().enumerate() {
+        let t = Instant::now();
+        let found = complete::reread(engine, image, band, ppm, dpi, 1000 * (i as u32 + 1))?;
+        done.engine_ms += t.elapsed().as_millis() as u64;
+        match found {
+            Some(line) => done.added.push(line),
+            None => done.missing = true,
+        }
+    }
+    Ok(done)
+}
+
+/// The recognition of a page read without cleaning (for `[ocr] clean = false`).
+pub fn read_raw(page: &PageImage, engine: &mut impl Engine) -> Result<Recognition, OcrError> {
+    engine.recognise(super::input(page))
+}

@@ -1,0 +1,226 @@
+//! Residence forms and old photocopies, read with the real Tesseract engine as an archivist
+//! would check them: every ID number written in a comb of boxes comes out exactly, as a
+//! field of its page, and `sohoa search --id` finds the page; a heavy photocopy loses no
+//! line of its text; a clean prose page reads exactly as it does without cleaning.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use common::{copy_tree, describe, fixtures, json, Collection, Workplace};
+use unicode_normalization::UnicodeNormalization;
+
+const LIMIT: Duration = Duration::from_secs(900);
+
+/// One page of the fixture manifest.
+struct Row {
+    file: String,
+    dossier: String,
+    copy: String,
+    ids: Vec<String>,
+}
+
+fn manifest() -> Vec<Row> {
+    let text = std::fs::read_to_string(fixtures().join("truth/manifest.tsv")).unwrap();
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap().split('\t').collect();
+    let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    let (file, dossier, copy, ids) = (col("file"), col("dossier"), col("copy"), col("ids"));
+    lines
+        .filter(|l| l.starts_with("cu-tru\t"))
+        .map(|l| {
+            let c: Vec<&str> = l.split('\t').collect();
+            Row {
+                file: c[file].to_string(),
+                dossier: c[dossier].to_string(),
+                copy: c[copy].to_string(),
+                ids: c[ids]
+                    .split(',')
+                    .filter(|s| *s != "-")
+                    .map(String::from)
+                    .collect(),
+            }
+        })
+        .collect()
+}
+
+/// A workplace over copies of the residence dossiers that have boxed IDs or are
+/// photocopies, archived once for every test of this file.
+fn forms() -> &'static Workplace {
+    static ONCE: OnceLock<Workplace> = OnceLock::new();
+    ONCE.get_or_init(|| {
+        let source = tempfile::tempdir().unwrap().keep();
+        let scans = fixtures().join("scans/cu-tru");
+        let mut dossiers: Vec<String> = manifest()
+            .into_iter()
+            .filter(|r| !r.ids.is_empty() || r.copy != "-")
+            .map(|r| r.dossier)
+            .collect();
+        dossiers.dedup();
+        assert!(dossiers.len() >= 3, "{dossiers:?}");
+        for d in &dossiers {
+            copy_tree(&scans.join(d), &source.join(d));
+        }
+        archived(&source, true)
+    })
+}
+
+fn archived(source: &Path, clean: bool) -> Workplace {
+    let place = Workplace::new(&[Collection {
+        id: "cu-tru",
+        source,
+        layout: "folder",
+        target: 1,
+    }]);
+    let config = place.path().join("pipeline.toml");
+    let toml = std::fs::read_to_string(&config).unwrap();
+    let toml = toml.replace("[ocr]\n", &format!("[ocr]\nclean = {clean}\n"));
+    std::fs::write(&config, toml).unwrap();
+    let out = place.run(&["run", "--quiet"], LIMIT);
+    assert_eq!(out.status.code(), Some(0), "{}", describe(&out));
+    place
+}
+
+/// The boxed fields of each recorded page, by file.
+fn boxed_fields(place: &Workplace) -> BTreeMap<String, Vec<String>> {
+    let catalog = place.catalog();
+    let mut stmt = catalog
+        .prepare(
+            "SELECT f.rel_path, b.value FROM page_boxed_field b JOIN page p ON p.id = b.page_id
+             JOIN file f ON f.id = p.file_id ORDER BY b.top",
+        )
+        .unwrap();
+    let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for row in stmt
+        .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
+        .unwrap()
+    {
+        let (file, value) = row.unwrap();
+        out.entry(file).or_default().push(value);
+    }
+    out
+}
+
+#[test]
+fn every_boxed_id_is_read_exactly_and_search_by_id_finds_its_page() {
+    let place = forms();
+    let found = boxed_fields(place);
+    let pages: Vec<Row> = manifest()
+        .into_iter()
+        .filter(|r| !r.ids.is_empty())
+        .collect();
+    assert!(pages.len() >= 4, "the fixtures have boxed-ID pages");
+    for page in &pages {
+        let mut read = found.get(&page.file).cloned().unwrap_or_default();
+        let mut want = page.ids.clone();
+        read.sort();
+        want.sort();
+        assert_eq!(read, want, "boxed IDs of {}", page.file);
+        for id in &page.ids {
+            let out = place.run(&["search", "--id", id, "--json"], LIMIT);
+            assert_eq!(out.status.code(), Some(0), "{}", describe(&out));
+            let hits = json(&out);
+            let files: Vec<&str> = hits
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|h| h["file"].as_str().unwrap())
+                .collect();
+            assert!(files.contains(&page.file.as_str()), "--id {id}: {files:?}");
+        }
+    }
+}
+
+/// NFC, whitespace collapsed.
+fn normalise(text: &str) -> Vec<char> {
+    let nfc: String = text.nfc().collect();
+    nfc.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .chars()
+        .collect()
+}
+
+/// Smallest edit distance between `needle` and any substring of `hay`.
+fn best_match(needle: &[char], hay: &[char]) -> usize {
+    let mut prev = vec![0usize; hay.len() + 1];
+    for (i, n) in needle.iter().enumerate() {
+        let mut cur = vec![i + 1; hay.len() + 1];
+        for (j, h) in hay.iter().enumerate() {
+            cur[j + 1] = (prev[j] + usize::from(n != h))
+                .min(prev[j + 1] + 1)
+                .min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev.into_iter().min().unwrap_or(needle.len())
+}
+
+fn page_text(place: &Workplace, file: &str) -> String {
+    place
+        .catalog()
+        .query_row(
+            "SELECT p.text FROM page p JOIN file f ON f.id = p.file_id WHERE f.rel_path = ?1",
+            [file],
+            |r| r.get(0),
+        )
+        .unwrap()
+}
+
+#[test]
+fn a_heavy_photocopy_loses_no_line() {
+    let place = forms();
+    let heavy: Vec<Row> = manifest()
+        .into_iter()
+        .filter(|r| r.copy == "heavy")
+        .collect();
+    assert!(!heavy.is_empty(), "the fixtures have heavy photocopies");
+    for page in heavy {
+        let read = normalise(&page_text(place, &page.file));
+        let stem = Path::new(&page.file).with_extension("txt");
+        let truth = std::fs::read_to_string(fixtures().join("truth/cu-tru").join(stem)).unwrap();
+        for line in truth.lines().filter(|l| !l.trim().is_empty()) {
+            let line = normalise(line);
+            // A line is there when it is read with at most one error in five characters.
+            let errors = best_match(&line, &read);
+            assert!(
+                errors * 5 <= line.len(),
+                "{}: line {:?} missing ({errors} errors) from:\n{}",
+                page.file,
+                line.iter().collect::<String>(),
+                read.iter().collect::<String>()
+            );
+        }
+    }
+}
+
+#[test]
+fn a_clean_prose_page_reads_exactly_as_without_cleaning() {
+    let source: PathBuf = tempfile::tempdir().unwrap().keep();
+    let dossier = "CT-2023-0003";
+    copy_tree(
+        &fixtures().join("scans/cu-tru").join(dossier),
+        &source.join(dossier),
+    );
+    let texts = |clean: bool| {
+        let place = archived(&source, clean);
+        let catalog = place.catalog();
+        let mut stmt = catalog
+            .prepare(
+                "SELECT f.rel_path, p.text FROM page p JOIN file f ON f.id = p.file_id ORDER BY 1",
+            )
+            .unwrap();
+        let rows: Vec<(String, String)> = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        rows
+    };
+    let cleaned = texts(true);
+    assert_eq!(cleaned.len(), 3);
+    assert_eq!(cleaned, texts(false));
+}
