@@ -58,9 +58,11 @@ pub fn upright(
         second.geometry = first.geometry;
         second.geometry.rotation = found.clockwise;
         second.flags.extend(first.flags);
+        second.prep_ms += first.prep_ms;
         Ok(second)
     } else {
         first.recognition.engine_ms = spent;
+        first.prep_ms += second.prep_ms;
         Ok(first)
     }
 }

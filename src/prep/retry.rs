@@ -86,12 +86,17 @@ mod tests {
             recognition: reading("H6 so", confidence, 100),
             geometry: Geometry::default(),
             flags: Vec::new(),
+            fields: Vec::new(),
+            prep_ms: 0,
         }
     }
 
     #[test]
     fn only_unsure_pages_are_read_again_and_the_better_reading_kept() {
-        let options = PrepOptions { retry_below: 70.0 };
+        let options = PrepOptions {
+            retry_below: 70.0,
+            ..PrepOptions::default()
+        };
         let mut engine = Second {
             again: Some(reading("Hồ sơ", 92.0, 300)),
             asked: 0,
