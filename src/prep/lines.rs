@@ -63,7 +63,24 @@ pub fn find(b: Gray<'_>, px_per_mm: f32) -> Rulings {
     if horizontal_px > 0 {
         horizontal_px += extend_horizontal(b, &mut mask, (1.5 * px_per_mm) as usize, gap);
     }
-    let (bridged, mut runs) = vertical_runs(b, gap, min_v);
+    let (bridged, runs) = vertical_runs(b, gap, min_v);
+    // A short vertical run is a box side or a table column only when a horizontal ruling
+    // meets one of its ends; alone it is the stem of a large letter (a heading's L, a
+    // sideways page's text), which must stay.
+    let reach = (1.5 * px_per_mm) as usize;
+    let anchored = |x: usize, y0: usize, y1: usize| {
+        y1 - y0 >= min_h
+            || near_horizontal(&mask, w, h, x, y0, reach)
+            || near_horizontal(&mask, w, h, x, y1, reach)
+    };
+    let bridged: Vec<_> = bridged
+        .into_iter()
+        .filter(|&(x, start, end)| anchored(x, start, end.saturating_sub(1)))
+        .collect();
+    let mut runs: Vec<Segment> = runs
+        .into_iter()
+        .filter(|s| anchored(s.x0, s.y0, s.y1))
+        .collect();
     for (x, start, end) in bridged {
         for y in start..end {
             mask[y * w + x] |= VERTICAL;
@@ -159,6 +176,13 @@ fn extend_vertical(b: Gray<'_>, mask: &mut [u8], min: usize, gap: usize) {
 /// Vertical runs of at least `min` pixels, scanned row by row (the page's memory order) with
 /// one open run per column: (x, start, end) bridging gaps up to `gap`, for removal; and the
 /// unbroken ones as segments, whose ends must be exact for combs.
+/// Whether a horizontal ruling passes within `reach` pixels of (x, y).
+fn near_horizontal(mask: &[u8], w: usize, h: usize, x: usize, y: usize, reach: usize) -> bool {
+    let (x0, x1) = (x.saturating_sub(reach), (x + reach).min(w - 1));
+    let (y0, y1) = (y.saturating_sub(reach), (y + reach).min(h - 1));
+    (y0..=y1).any(|yy| (x0..=x1).any(|xx| mask[yy * w + xx] & HORIZONTAL != 0))
+}
+
 fn vertical_runs(
     b: Gray<'_>,
     gap: usize,
