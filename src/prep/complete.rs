@@ -222,6 +222,43 @@ pub fn reread(
     Ok((chars >= MIN_RECOVERED_CHARS).then_some(words))
 }
 
+/// Tallest band taken for a line of text, in mm: a stamp, a photo or a signature's
+/// flourish is taller than any line of a form's print.
+const MAX_LINE_MM: f32 = 8.0;
+/// Fewest separate glyph clusters a band needs to be a line of text.
+const MIN_GLYPHS: usize = 6;
+
+/// Whether band `r` of the binarised page looks like a line of print: not taller than a
+/// line, and made of several separate clusters of ink no wider than a few letters (a
+/// signature is a few long strokes, a stamp a ring, a picture a block). Only such bands
+/// are read again, and only they make a page `missing-lines` when nothing legible comes out.
+pub fn looks_like_text(b: Gray<'_>, r: Rect, px_per_mm: f32) -> bool {
+    let (x0, y0, w, h) = r;
+    if (h as f32) > MAX_LINE_MM * px_per_mm {
+        return false;
+    }
+    let column_has_ink = |x: usize| (y0..y0 + h).any(|y| b.pixels[y * b.width + x] == 0);
+    let mut clusters = Vec::new();
+    let mut start = None;
+    for x in x0..=x0 + w {
+        match (x < x0 + w && column_has_ink(x), start) {
+            (true, None) => start = Some(x),
+            (false, Some(s)) => {
+                clusters.push(x - s);
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    if clusters.len() < MIN_GLYPHS {
+        return false;
+    }
+    clusters.sort_unstable();
+    // Letters join into clusters of a few at most; a median cluster many line-heights wide
+    // is a stroke, not print.
+    clusters[clusters.len() / 2] <= 3 * h
+}
+
 /// The flag for rows that stayed unread.
 pub const MISSING: PageFlag = PageFlag::MissingLines;
 
@@ -259,6 +296,35 @@ pub fn join_split_ids(words: &mut Vec<Word>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A 600×200 page at 10 px/mm with `ink` painted on it.
+    fn page(ink: impl Fn(usize, usize) -> bool) -> Vec<u8> {
+        let (w, h) = (600, 200);
+        (0..w * h)
+            .map(|i| if ink(i % w, i / w) { 0 } else { 255 })
+            .collect()
+    }
+
+    fn gray(px: &[u8]) -> Gray<'_> {
+        Gray {
+            pixels: px,
+            width: 600,
+            height: 200,
+        }
+    }
+
+    #[test]
+    fn a_line_of_print_looks_like_text_and_strokes_rings_and_blocks_do_not() {
+        // Letters 20 px wide, 6 px apart, 30 px high.
+        let print = page(|x, y| (50..80).contains(&y) && x % 26 < 20);
+        assert!(looks_like_text(gray(&print), (0, 50, 600, 30), 10.0));
+        // A signature: one long stroke with a few breaks.
+        let stroke = page(|x, y| (60..66).contains(&y) && x % 200 < 190);
+        assert!(!looks_like_text(gray(&stroke), (0, 60, 600, 6), 10.0));
+        // A stamp or a picture: taller than any line.
+        let block = page(|x, y| (20..150).contains(&y) && x % 26 < 20);
+        assert!(!looks_like_text(gray(&block), (0, 20, 600, 130), 10.0));
+    }
 
     fn word(text: &str, left: u32, width: u32) -> Word {
         Word {

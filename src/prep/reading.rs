@@ -155,7 +155,10 @@ fn complete_page(
             height: h as u32,
         });
     }
-    let bands = complete::uncovered(binary, words, &skip, ppm);
+    let bands: Vec<_> = complete::uncovered(binary, words, &skip, ppm)
+        .into_iter()
+        .filter(|&band| complete::looks_like_text(binary, band, ppm))
+        .collect();
     if bands.len() > MAX_REREADS {
         done.missing = true;
         return Ok(done);
