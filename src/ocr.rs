@@ -250,19 +250,7 @@ impl Engine for TesseractEngine {
             .take()
             .ok_or_else(|| failed(&"engine unusable after an earlier failure"))?;
         let start = Instant::now();
-        let width = i32::try_from(page.width).map_err(|e| failed(&e))?;
-        let height = i32::try_from(page.height).map_err(|e| failed(&e))?;
-        let mut api = api
-            .set_frame(page.pixels, width, height, 1, width)
-            .map_err(|e| failed(&e))?;
-        if let Some(dpi) = page.dpi.filter(|d| TRUSTED_DPI.contains(&d.min())) {
-            api = api.set_source_resolution(dpi.min().round() as i32);
-        }
-        let mut api = api.recognize().map_err(|e| failed(&e))?;
-        // The text is the engine's own rendering (as the `tesseract` command prints it); the
-        // TSV adds the boxes and confidences of the words.
-        let text = api.get_text().map_err(|e| failed(&e))?;
-        let tsv = api.get_tsv_text(0).map_err(|e| failed(&e))?;
+        let (api, text, tsv) = region::read(api, page)?;
         self.api = Some(api);
         let words = parse_tsv(&tsv);
         Ok(Recognition {

@@ -52,7 +52,12 @@ impl TesseractEngine {
     }
 }
 
-fn read(api: Tesseract, region: OcrInput<'_>) -> Result<(Tesseract, String, String), OcrError> {
+/// Recognise `region` on `api`: the engine's own text rendering (as the `tesseract` command
+/// prints it) and the TSV with the words' boxes and confidences.
+pub(super) fn read(
+    api: Tesseract,
+    region: OcrInput<'_>,
+) -> Result<(Tesseract, String, String), OcrError> {
     let failed = |e: &dyn std::fmt::Display| OcrError::Recognise(e.to_string());
     let width = i32::try_from(region.width).map_err(|e| failed(&e))?;
     let height = i32::try_from(region.height).map_err(|e| failed(&e))?;
