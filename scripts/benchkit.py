@@ -20,17 +20,7 @@ try:
     def distance(a, b):
         return _lev.distance(a, b)
 except ImportError:  # slower, same result
-    def distance(a, b):
-        if len(a) < len(b):
-            a, b = b, a
-        previous = list(range(len(b) + 1))
-        for i, ca in enumerate(a, 1):
-            current = [i]
-            for j, cb in enumerate(b, 1):
-                current.append(min(previous[j] + 1, current[j - 1] + 1,
-                                   previous[j - 1] + (ca != cb)))
-            previous = current
-        return previous[-1]
+    from fixturegen.ocrcheck import levenshtein as distance
 
 
 def normalise(text):

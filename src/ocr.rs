@@ -50,6 +50,17 @@ pub struct Recognition {
 }
 
 impl Recognition {
+    /// The reading made of the engine's text and TSV, timed from `start`.
+    fn from_engine(text: String, tsv: &str, start: Instant) -> Recognition {
+        let words = parse_tsv(tsv);
+        Recognition {
+            text,
+            confidence: mean_confidence(&words),
+            words,
+            engine_ms: start.elapsed().as_millis() as u64,
+        }
+    }
+
     /// The result for a page not worth recognising (blank).
     pub fn nothing() -> Recognition {
         Recognition {
@@ -252,13 +263,7 @@ impl Engine for TesseractEngine {
         let start = Instant::now();
         let (api, text, tsv) = region::read(api, page)?;
         self.api = Some(api);
-        let words = parse_tsv(&tsv);
-        Ok(Recognition {
-            text,
-            confidence: mean_confidence(&words),
-            words,
-            engine_ms: start.elapsed().as_millis() as u64,
-        })
+        Ok(Recognition::from_engine(text, &tsv, start))
     }
 
     fn recognise_again(&mut self, page: OcrInput<'_>) -> Result<Option<Recognition>, OcrError> {

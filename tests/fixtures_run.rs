@@ -12,8 +12,7 @@ use std::process::Output;
 use std::sync::OnceLock;
 use std::time::Duration;
 
-use common::{describe, fixtures, json, Workplace};
-use unicode_normalization::UnicodeNormalization;
+use common::{describe, fixtures, json, normalise, Workplace};
 
 const LIMIT: Duration = Duration::from_secs(900);
 
@@ -37,16 +36,6 @@ fn archived() -> &'static Archived {
             exported,
         }
     })
-}
-
-/// Text as compared: NFC, whitespace runs collapsed to one space, trimmed.
-fn normalise(text: &str) -> Vec<char> {
-    let nfc: String = text.nfc().collect();
-    nfc.split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .chars()
-        .collect()
 }
 
 fn edit_distance(a: &[char], b: &[char]) -> usize {

@@ -10,8 +10,7 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 use std::time::Duration;
 
-use common::{copy_tree, describe, fixtures, json, Collection, Workplace};
-use unicode_normalization::UnicodeNormalization;
+use common::{copy_tree, describe, fixtures, json, normalise, Collection, Workplace};
 
 const LIMIT: Duration = Duration::from_secs(900);
 
@@ -132,16 +131,6 @@ fn every_boxed_id_is_read_exactly_and_search_by_id_finds_its_page() {
             assert!(files.contains(&page.file.as_str()), "--id {id}: {files:?}");
         }
     }
-}
-
-/// NFC, whitespace collapsed.
-fn normalise(text: &str) -> Vec<char> {
-    let nfc: String = text.nfc().collect();
-    nfc.split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .chars()
-        .collect()
 }
 
 /// Smallest edit distance between `needle` and any substring of `hay`.

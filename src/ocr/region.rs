@@ -4,10 +4,7 @@
 
 use tesseract::{PageSegMode, Tesseract};
 
-use super::{
-    mean_confidence, parse_tsv, OcrError, OcrInput, Recognition, Region, RegionLayout,
-    TesseractEngine, TRUSTED_DPI,
-};
+use super::{OcrError, OcrInput, Recognition, Region, RegionLayout, TesseractEngine, TRUSTED_DPI};
 
 const WHITELIST: &str = "tessedit_char_whitelist";
 
@@ -42,13 +39,7 @@ impl TesseractEngine {
             self.api = Some(api.set_variable(WHITELIST, "").map_err(|e| failed(&e))?);
         }
         let (text, tsv) = result?;
-        let words = parse_tsv(&tsv);
-        Ok(Recognition {
-            text,
-            confidence: mean_confidence(&words),
-            words,
-            engine_ms: start.elapsed().as_millis() as u64,
-        })
+        Ok(Recognition::from_engine(text, &tsv, start))
     }
 }
 

@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use rusqlite::Connection;
 use tempfile::TempDir;
+use unicode_normalization::UnicodeNormalization;
 
 /// Repository root.
 pub fn repo() -> PathBuf {
@@ -225,4 +226,15 @@ pub fn snapshot(catalog: &Connection) -> Vec<String> {
     let mut out: Vec<String> = rows.map(|r| r.expect("row")).collect();
     out.sort();
     out
+}
+
+/// Text as compared with the ground truth: NFC, whitespace runs collapsed to one space,
+/// trimmed.
+pub fn normalise(text: &str) -> Vec<char> {
+    let nfc: String = text.nfc().collect();
+    nfc.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .chars()
+        .collect()
 }
