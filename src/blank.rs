@@ -28,24 +28,40 @@ impl InkMeasure {
     }
 }
 
-/// Measure the ink of an 8-bit grey page, `width` bytes per row.
+/// Measure the ink of a page.
 pub fn analyse(pixels: &[u8], width: u32, height: u32) -> InkMeasure {
+    let (paper, solid) = count(pixels, width, height, u64::MAX);
+    let area = (u64::from(width) * u64::from(height)).max(1);
+    InkMeasure {
+        paper,
+        ink_share: solid as f64 / area as f64,
+    }
+}
+
+/// Whether a page is blank: the same decision as `analyse(..).is_blank()`, but counting
+/// stops as soon as the page holds enough ink, so a page of text costs one histogram and
+/// a few lines of counting.
+pub fn is_blank(pixels: &[u8], width: u32, height: u32) -> bool {
+    let area = u64::from(width) * u64::from(height);
+    // The smallest count at which `count / area < BLANK_INK_SHARE` no longer holds.
+    let enough = (BLANK_INK_SHARE * area as f64).ceil() as u64;
+    let (_, solid) = count(pixels, width, height, enough.max(1));
+    (solid as f64 / area.max(1) as f64) < BLANK_INK_SHARE
+}
+
+/// The paper level and the number of solid ink pixels, counted until `stop` is reached.
+fn count(pixels: &[u8], width: u32, height: u32, stop: u64) -> (u8, u64) {
     let (w, h) = (width as usize, height as usize);
     if w < 3 || h < 3 || pixels.len() < w * h {
-        return InkMeasure {
-            paper: 255,
-            ink_share: 0.0,
-        };
+        return (255, 0);
     }
-    let paper = median(pixels);
+    let paper = median(&pixels[..w * h]);
     let cut = paper.saturating_sub(INK_CONTRAST);
     let ink = |x: usize, y: usize| u32::from(pixels[y * w + x] < cut);
     let mut solid = 0u64;
     for y in 1..h - 1 {
-        for x in 1..w - 1 {
-            if ink(x, y) == 0 {
-                continue;
-            }
+        let row = &pixels[y * w..(y + 1) * w];
+        for x in (1..w - 1).filter(|&x| row[x] < cut) {
             let around = ink(x - 1, y - 1)
                 + ink(x, y - 1)
                 + ink(x + 1, y - 1)
@@ -56,22 +72,19 @@ pub fn analyse(pixels: &[u8], width: u32, height: u32) -> InkMeasure {
                 + ink(x + 1, y + 1);
             solid += u64::from(around >= SOLID_NEIGHBOURS);
         }
+        if solid >= stop {
+            break;
+        }
     }
-    InkMeasure {
-        paper,
-        ink_share: solid as f64 / (w * h) as f64,
-    }
+    (paper, solid)
 }
 
 fn median(pixels: &[u8]) -> u8 {
-    let mut histogram = [0u64; 256];
-    for &p in pixels {
-        histogram[usize::from(p)] += 1;
-    }
+    let histogram = crate::prep::histogram(pixels);
     let half = pixels.len() as u64 / 2;
     let mut seen = 0;
     for (level, count) in histogram.iter().enumerate() {
-        seen += count;
+        seen += *count as u64;
         if seen > half {
             return level as u8;
         }
@@ -116,12 +129,15 @@ mod tests {
         }
         let m = analyse(&page, w as u32, h as u32);
         assert!(!m.is_blank(), "{m:?}");
+        assert!(!is_blank(&page, w as u32, h as u32));
         assert!((225..250).contains(&m.paper));
     }
 
     #[test]
     fn tiny_or_white_pages_do_not_panic() {
         assert!(analyse(&[], 0, 0).is_blank());
+        assert!(is_blank(&[], 0, 0));
+        assert!(is_blank(&[255; 100], 10, 10));
         assert!(analyse(&[255; 4], 2, 2).is_blank());
         assert!(analyse(&[255; 100], 10, 10).is_blank());
     }

@@ -1,6 +1,6 @@
-//! Executing a plan: a rayon pool of workers, each with its own OCR engine, pulls files from a
-//! shared queue, longest work first; outcomes flow through a bounded channel to the catalog
-//! writer on this thread.
+//! Executing a plan: a rayon pool of workers, each with its own OCR engine and a feeder
+//! thread that prepares its next page, pulls files from a shared queue, longest work first;
+//! outcomes flow through a bounded channel to the catalog writer on this thread.
 //! Cancelling (Ctrl-C) stops workers from taking new files; what they finished is committed.
 
 use std::collections::HashMap;
@@ -13,8 +13,10 @@ use crate::model::FileOutcome;
 use crate::ocr::EngineFactory;
 use crate::progress::Progress;
 
+use super::feed::{feed, Fed};
+use super::handover::{self, handover};
 use super::plan::{FileTask, RunPlan};
-use super::worker::{process, Outcome, WorkerContext};
+use super::worker::{FileReading, Outcome, WorkerContext};
 use super::writer::write_all;
 use super::RunError;
 
@@ -112,21 +114,59 @@ impl<F: EngineFactory, P: Progress> Execution<'_, F, P> {
         Ok(counts?)
     }
 
+    /// One worker: a feeder thread prepares files and pages (`feed.rs`) while this thread's
+    /// engine reads them (`handover.rs` bounds how far ahead).
     fn work(&self, queue: &Queue<'_>, tx: SyncSender<Outcome>) {
-        let mut engine = match self.factory.create() {
-            Ok(engine) => engine,
-            Err(e) => return queue.fail(RunError::Engine(e)),
-        };
+        let (fed_tx, fed_rx) = handover();
+        std::thread::scope(|scope| {
+            let name = std::thread::current()
+                .name()
+                .map_or_else(|| "sohoa-feed".to_string(), |n| format!("{n}-feed"));
+            let feeder = std::thread::Builder::new()
+                .name(name)
+                .spawn_scoped(scope, || self.feed_all(queue, fed_tx));
+            if let Err(e) = feeder {
+                return queue.fail(RunError::Threads(e.to_string()));
+            }
+            self.read_all(queue, fed_rx, tx);
+        });
+    }
+
+    /// Take files from the queue and feed them until the queue is empty, the run is
+    /// cancelled or stopped, or the engine side stops listening.
+    fn feed_all<'p>(&self, queue: &Queue<'p>, feeder: handover::Feeder<'p>) {
         loop {
             if self.cancel.load(Ordering::SeqCst) || queue.stop.load(Ordering::SeqCst) {
                 return;
             }
-            let Some(task) = queue.tasks.get(queue.next.fetch_add(1, Ordering::SeqCst)) else {
+            let Some(&task) = queue.tasks.get(queue.next.fetch_add(1, Ordering::SeqCst)) else {
                 return;
             };
-            let outcome = match process(task, &mut engine, &self.context) {
-                Ok(outcome) => outcome,
-                Err(e) => return queue.fail(RunError::Store(e)),
+            if let Err(e) = feed(task, &self.context, &mut feeder.for_task(task)) {
+                return queue.fail(RunError::Store(e));
+            }
+            if feeder.closed() {
+                return;
+            }
+        }
+    }
+
+    /// Read what the feeder sends with this worker's own engine, and hand each finished file
+    /// to the catalog writer.
+    fn read_all(&self, queue: &Queue<'_>, fed: handover::Engine<'_>, tx: SyncSender<Outcome>) {
+        let mut engine = match self.factory.create() {
+            Ok(engine) => engine,
+            Err(e) => return queue.fail(RunError::Engine(e)),
+        };
+        let mut reading = FileReading::default();
+        for (task, item) in fed {
+            let outcome = match item {
+                Fed::Page(page) => {
+                    reading.page(page, &mut engine, &self.context);
+                    continue;
+                }
+                Fed::End(end) => std::mem::take(&mut reading).end(task, end),
+                Fed::Done(outcome) => outcome,
             };
             self.report(queue, task, &outcome);
             if tx.send(outcome).is_err() {

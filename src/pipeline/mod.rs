@@ -4,6 +4,8 @@
 //! collection stands. Safe to interrupt at any point: see [`crate::store`] and the writer.
 
 mod execute;
+mod feed;
+mod handover;
 pub mod plan;
 pub mod summary;
 mod worker;

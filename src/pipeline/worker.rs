@@ -1,22 +1,17 @@
-//! What one worker does with one file: read it once, checksum it, store the original, decode
-//! its pages and recognise each with the worker's own engine. Every problem with the file
-//! itself becomes a recorded failure; only a failure of the archive (the object store) is
-//! returned as an error, because then no further file can be archived either.
+//! The engine half of a worker: recognise the pages its feeder prepared (see `feed.rs`) and
+//! put each file's pages together into the record the catalog writer stores. A page the
+//! engine fails on makes its whole file a recorded failure, never a stopped run.
 
-use crate::blank;
 use crate::config::MIN_DPI;
 use crate::content::ContentId;
-use crate::decode::{self, DecodeLimits, PageImage};
+use crate::decode::{DecodeLimits, PageImage};
 use crate::model::{FileFailure, FileKey, FileOutcome, FileRecord, Geometry, PageFlag, PageRecord};
 use crate::ocr::{Engine, OcrError, Recognition};
 use crate::prep;
-use crate::store::{ObjectStore, StoreError};
+use crate::store::ObjectStore;
 
+use super::feed::{FedPage, FileEnd};
 use super::plan::{Action, FileTask};
-
-/// Files larger than this are refused before reading: no scanned dossier comes near it, and
-/// a worker holds the whole file in memory.
-const MAX_FILE_BYTES: u64 = 2 << 30;
 
 /// What the worker hands to the catalog writer.
 #[derive(Debug)]
@@ -36,43 +31,60 @@ pub struct WorkerContext<'a> {
     pub prep: prep::PrepOptions,
 }
 
-/// Process one file.
-///
-/// # Errors
-/// Only when the object store fails; problems of the file are recorded in the outcome.
-pub fn process(
-    task: &FileTask,
-    engine: &mut impl Engine,
-    ctx: &WorkerContext<'_>,
-) -> Result<Outcome, StoreError> {
-    let failed =
-        |kind: &str, message: String| Ok(recorded(task, record(task, None, fail(kind, message))));
-    if let Some(reason) = &task.source.refused {
-        return failed("unreadable", reason.clone());
+/// The pages of one file read so far.
+#[derive(Default)]
+pub struct FileReading {
+    pages: Vec<PageRecord>,
+    ocr_error: Option<(u32, OcrError)>,
+}
+
+impl FileReading {
+    /// Read the next page of the file (nothing more once the engine failed on one).
+    pub fn page(&mut self, page: FedPage, engine: &mut impl Engine, ctx: &WorkerContext<'_>) {
+        if self.ocr_error.is_some() {
+            return;
+        }
+        let prepared = match page {
+            FedPage::Blank(page) => {
+                let record = page_record(&page, Recognition::nothing(), ctx.min_confidence);
+                return self.pages.push(record);
+            }
+            FedPage::Ready(prepared) => prepared,
+        };
+        let index = prepared.page().index;
+        match prep::finish(*prepared, engine, &ctx.prep) {
+            Ok(read) => {
+                let mut record = page_record(&read.page, read.recognition, ctx.min_confidence)
+                    .with_geometry(read.geometry);
+                record.flags.extend(read.flags);
+                record.fields = read.fields;
+                record.prep_ms = read.prep_ms;
+                self.pages.push(record);
+            }
+            Err(e) => self.ocr_error = Some((index, e)),
+        }
     }
-    if task.source.size > MAX_FILE_BYTES {
-        let message = format!(
-            "file too large: {} bytes (limit {MAX_FILE_BYTES})",
-            task.source.size
-        );
-        return failed("too-large", message);
+
+    /// The outcome of the whole file once all its pages are fed.
+    pub fn end(self, task: &FileTask, end: FileEnd) -> Outcome {
+        let outcome = if let Some(failure) = end.failure {
+            FileOutcome::Failed(failure)
+        } else if let Some((index, e)) = self.ocr_error {
+            fail("ocr", format!("page {}: {e}", index + 1))
+        } else {
+            let mut pages = self.pages;
+            mark_text_layers(&end.text_layers, &mut pages);
+            FileOutcome::Pages(pages)
+        };
+        let mut rec = record(task, Some(end.content), outcome);
+        rec.size = end.size;
+        recorded(task, rec)
     }
-    let bytes = match std::fs::read(&task.source.path) {
-        Ok(bytes) => bytes,
-        Err(e) => return failed("unreadable", format!("cannot read: {e}")),
-    };
-    let id = ContentId::of_bytes(&bytes);
-    if task.action == (Action::Recheck { known: id }) {
-        return Ok(Outcome::Unchanged {
-            key: task.key.clone(),
-            mtime_ns: task.source.mtime_ns,
-        });
-    }
-    ctx.store.put(&id, &bytes)?;
-    let outcome = recognise_file(&bytes, engine, ctx);
-    let mut rec = record(task, Some(id), outcome);
-    rec.size = bytes.len() as u64;
-    Ok(recorded(task, rec))
+}
+
+/// A file recorded as failed before any page was read.
+pub fn failed(task: &FileTask, kind: &str, message: String) -> Outcome {
+    recorded(task, record(task, None, fail(kind, message)))
 }
 
 fn recorded(task: &FileTask, record: FileRecord) -> Outcome {
@@ -99,55 +111,9 @@ fn record(task: &FileTask, content: Option<ContentId>, outcome: FileOutcome) -> 
     }
 }
 
-/// Decode every page and recognise it as soon as it is decoded, so one page at a time is
-/// in memory.
-fn recognise_file(bytes: &[u8], engine: &mut impl Engine, ctx: &WorkerContext<'_>) -> FileOutcome {
-    let mut pages = Vec::new();
-    let mut ocr_error: Option<(u32, OcrError)> = None;
-    let decoded = decode::for_each_page(bytes, &ctx.limits, |page: PageImage| {
-        if ocr_error.is_some() {
-            return;
-        }
-        // A blank back side is not worth the engine's time, and noise read as text would be
-        // worse than no text.
-        if blank::analyse(&page.pixels, page.width, page.height).is_blank() {
-            pages.push(page_record(
-                &page,
-                Recognition::nothing(),
-                ctx.min_confidence,
-            ));
-            return;
-        }
-        let index = page.index;
-        match prep::read(page, engine, &ctx.prep) {
-            Ok(read) => {
-                let mut record = page_record(&read.page, read.recognition, ctx.min_confidence)
-                    .with_geometry(read.geometry);
-                record.flags.extend(read.flags);
-                record.fields = read.fields;
-                record.prep_ms = read.prep_ms;
-                pages.push(record);
-            }
-            Err(e) => ocr_error = Some((index, e)),
-        }
-    });
-    if let Err(e) = decoded {
-        return fail(e.kind(), e.to_string());
-    }
-    if let Some((index, e)) = ocr_error {
-        return fail("ocr", format!("page {}: {e}", index + 1));
-    }
-    mark_text_layers(bytes, &mut pages);
-    FileOutcome::Pages(pages)
-}
-
 /// Flags the pages of a PDF that already carried text, so a reviewer knows an earlier OCR
 /// layer existed (only sohoa's layer goes into an exported PDF).
-fn mark_text_layers(bytes: &[u8], pages: &mut [PageRecord]) {
-    if decode::sniff(bytes) != Some(decode::Format::Pdf) {
-        return;
-    }
-    let with_text = decode::text_layer_pages(bytes);
+fn mark_text_layers(with_text: &[u32], pages: &mut [PageRecord]) {
     for page in pages.iter_mut().filter(|p| with_text.contains(&p.index)) {
         page.flags.push(PageFlag::HasTextLayer);
     }

@@ -40,14 +40,26 @@ pub struct Steps {
 
 /// A page prepared for the engine.
 pub struct Cleaned {
-    /// The image the engine reads; `None` when the page goes as decoded.
-    pub image: Option<Vec<u8>>,
+    /// Whether the engine reads `binary` rather than the page as decoded (one copy of the
+    /// page less to hold while it waits for the engine).
+    pub engine_reads_binary: bool,
     /// The page binarised (0 = ink) with rulings and specks removed.
     pub binary: Vec<u8>,
     /// The rulings found (before removal): box sides locate digit combs.
     pub rulings: Rulings,
     pub props: PageProps,
     pub steps: Steps,
+}
+
+impl Cleaned {
+    /// The pixels the engine reads: `binary`, or `decoded` (the page as decoded).
+    pub fn for_engine<'a>(&'a self, decoded: &'a [u8]) -> &'a [u8] {
+        if self.engine_reads_binary {
+            &self.binary
+        } else {
+            decoded
+        }
+    }
 }
 
 /// Whether measured properties call for binarisation.
@@ -91,8 +103,7 @@ pub fn clean(g: Gray<'_>, px_per_mm: f32) -> Cleaned {
         width: g.width,
         height: g.height,
     };
-    let rulings = lines::find(b, px_per_mm);
-    let mut image = None;
+    let mut rulings = lines::find(b, px_per_mm);
     if !rulings.is_empty() {
         // The engine gets the binarised page without its rulings: painting rulings over on
         // the grey page leaves their soft edges as faint stripes that the engine reads as
@@ -100,13 +111,11 @@ pub fn clean(g: Gray<'_>, px_per_mm: f32) -> Cleaned {
         steps.rulings_removed = true;
         let mut clean = binary.clone();
         rulings.erase(b, &mut clean, 255);
-        binary.clone_from(&clean);
-        image = Some(clean);
-    } else if steps.binarised {
-        image = Some(binary.clone());
+        binary = clean;
     }
+    rulings.release_mask();
     Cleaned {
-        image,
+        engine_reads_binary: steps.binarised || steps.rulings_removed,
         binary,
         rulings,
         props,

@@ -13,6 +13,7 @@
 //! Pages within the dead band are left exactly as decoded: the engine reads a small tilt well,
 //! and resampling would only soften the strokes.
 
+use super::gray::{reduce, Gray};
 use crate::decode::PageImage;
 
 /// Tilts smaller than this (degrees) are left alone.
@@ -193,18 +194,12 @@ fn ink_points(page: &PageImage) -> Vec<(f32, f32)> {
         return Vec::new();
     }
     let factor = (page.width.max(page.height)).div_ceil(WORK_SIDE).max(1) as usize;
-    let (sw, sh) = (w / factor, h / factor);
-    let mut small = Vec::with_capacity(sw * sh);
-    for sy in 0..sh {
-        for sx in 0..sw {
-            let mut sum = 0u32;
-            for y in sy * factor..(sy + 1) * factor {
-                let row = &page.pixels[y * w + sx * factor..y * w + (sx + 1) * factor];
-                sum += row.iter().map(|&v| v as u32).sum::<u32>();
-            }
-            small.push((sum / (factor * factor) as u32) as u8);
-        }
-    }
+    let g = Gray {
+        pixels: &page.pixels,
+        width: w,
+        height: h,
+    };
+    let (small, sw, _) = reduce(g, factor);
     let threshold = otsu(&small);
     small
         .iter()

@@ -282,8 +282,15 @@ impl Rulings {
         self.horizontal_px == 0 && self.vertical.is_empty()
     }
 
+    /// Drop the per-pixel mask once the rulings are erased: afterwards only the vertical
+    /// segments are used (digit combs), and the mask is as large as the page, which waits
+    /// for the engine with it. The rulings then mark no pixel.
+    pub fn release_mask(&mut self) {
+        self.mask = Vec::new();
+    }
+
     fn at(&self, x: usize, y: usize) -> u8 {
-        self.mask[y * self.width + x]
+        self.mask.get(y * self.width + x).copied().unwrap_or(0)
     }
 
     /// Whether the ruling pixel (x, y) is where a letter's stroke crosses the ruling.

@@ -3,7 +3,7 @@
 //! paper nor ink: speckle, show-through, a copier's grey), and the ink. Measured on a copy
 //! reduced to about 1 mm per cell of 4×4 px blocks, so this costs little on any page.
 
-use super::gray::Gray;
+use super::gray::{reduce, Gray};
 
 /// The properties of one page.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -22,29 +22,14 @@ pub struct PageProps {
     pub faint: f32,
 }
 
-/// Reduce by averaging `f`×`f` cells.
-fn reduce(g: Gray<'_>, f: usize) -> (Vec<u8>, usize, usize) {
-    let (w, h) = (g.width / f, g.height / f);
-    let mut out = Vec::with_capacity(w * h);
-    for by in 0..h {
-        for bx in 0..w {
-            let mut s = 0u32;
-            for y in by * f..by * f + f {
-                let row = &g.pixels[y * g.width + bx * f..y * g.width + bx * f + f];
-                s += row.iter().map(|&v| u32::from(v)).sum::<u32>();
-            }
-            out.push((s / (f * f) as u32) as u8);
-        }
-    }
-    (out, w, h)
+fn percentile(values: &[u8], p: f32) -> f32 {
+    f32::from(super::gray::percentile(values, p))
 }
 
-fn percentile(values: &mut [u8], p: f32) -> f32 {
-    if values.is_empty() {
-        return 255.0;
-    }
+/// `percentile` for a small cell: selecting in place beats counting 256 levels.
+fn cell_percentile(values: &mut [u8], p: f32) -> u8 {
     let i = ((values.len() - 1) as f32 * p).round() as usize;
-    *values.select_nth_unstable(i).1 as f32
+    *values.select_nth_unstable(i).1
 }
 
 /// Measure a page. `px_per_mm` sets the reduction (about 4 cells per millimetre).
@@ -60,13 +45,12 @@ pub fn measure(g: Gray<'_>, px_per_mm: f32) -> PageProps {
             for y in by..by + 16 {
                 cell.extend_from_slice(&small[y * w + bx..y * w + bx + 16]);
             }
-            blocks.push(percentile(&mut cell, 0.8) as u8);
+            blocks.push(cell_percentile(&mut cell, 0.8));
         }
     }
-    let background = percentile(&mut blocks.clone(), 0.5);
-    let spread = percentile(&mut blocks.clone(), 0.9) - percentile(&mut blocks, 0.1);
-    let mut all = small.clone();
-    let ink = percentile(&mut all, 0.005).min(background);
+    let background = percentile(&blocks, 0.5);
+    let spread = percentile(&blocks, 0.9) - percentile(&blocks, 0.1);
+    let ink = percentile(&small, 0.005).min(background);
     let contrast = (background - ink).max(1.0);
     let (lo, hi) = (ink + contrast * 0.25, background - contrast * 0.25);
     let grey = small

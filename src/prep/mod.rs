@@ -31,7 +31,7 @@ mod speckle;
 mod text;
 
 pub use clean::{clean, needs_binarising, Cleaned, Steps};
-pub use gray::{px_per_mm, Gray};
+pub use gray::{histogram, px_per_mm, Gray};
 pub use measure::{measure, PageProps};
 
 use crate::decode::PageImage;
@@ -73,7 +73,68 @@ pub struct PageRead {
     pub prep_ms: u64,
 }
 
-/// Read one decoded page: straighten its geometry, then read it once upright.
+/// A decoded page made ready for the engine, before any recognition: straightened, and
+/// cleaned when cleaning is on. Preparing needs no engine, so a worker prepares its next
+/// page on another thread while its engine reads the current one.
+pub struct Prepared {
+    page: PageImage,
+    skew: Skew,
+    correction: Option<f32>,
+    cleaned: Option<reading::ForEngine>,
+}
+
+impl Prepared {
+    /// The page as the engine will read it first.
+    pub fn page(&self) -> &PageImage {
+        &self.page
+    }
+}
+
+/// Straighten a decoded page and clean it for the engine: everything before its first
+/// recognition.
+pub fn prepare(page: PageImage, options: &PrepOptions) -> Prepared {
+    let skew = deskew::measure(&page);
+    let correction = skew.correction();
+    let page = match correction {
+        Some(degrees) => deskew::rotate(&page, degrees),
+        None => page,
+    };
+    let cleaned = (options.cleaning == Cleaning::On).then(|| reading::clean_for_engine(&page));
+    Prepared {
+        page,
+        skew,
+        correction,
+        cleaned,
+    }
+}
+
+/// Read a prepared page: once upright, then turned if it is not, then with the more accurate
+/// models if it reads unsurely.
+///
+/// # Errors
+/// When the engine fails on the page.
+pub fn finish(
+    prepared: Prepared,
+    engine: &mut impl Engine,
+    options: &PrepOptions,
+) -> Result<PageRead, OcrError> {
+    let Prepared {
+        page,
+        skew,
+        correction,
+        cleaned,
+    } = prepared;
+    let mut first = match cleaned {
+        Some(cleaned) => reading::read_cleaned(page, cleaned, engine)?,
+        None => read_raw(page, engine)?,
+    };
+    first.geometry.skew = correction.unwrap_or(0.0);
+    let upright = orient::upright(first, skew.sideways, engine, options)?;
+    retry::improve(upright, engine, options)
+}
+
+/// Read one decoded page: straighten its geometry, then read it once upright
+/// ([`prepare`] then [`finish`] on one thread).
 ///
 /// # Errors
 /// When the engine fails on the page.
@@ -82,16 +143,7 @@ pub fn read(
     engine: &mut impl Engine,
     options: &PrepOptions,
 ) -> Result<PageRead, OcrError> {
-    let skew = deskew::measure(&page);
-    let correction = skew.correction();
-    let page = match correction {
-        Some(degrees) => deskew::rotate(&page, degrees),
-        None => page,
-    };
-    let mut first = read_once(page, engine, options)?;
-    first.geometry.skew = correction.unwrap_or(0.0);
-    let upright = orient::upright(first, skew.sideways, engine, options)?;
-    retry::improve(upright, engine, options)
+    finish(prepare(page, options), engine, options)
 }
 
 /// One reading of an upright page. Orientation detection may call this again on a turned
@@ -105,8 +157,14 @@ pub fn read_once(
     options: &PrepOptions,
 ) -> Result<PageRead, OcrError> {
     if options.cleaning == Cleaning::On {
-        return reading::read_clean(page, engine);
+        let cleaned = reading::clean_for_engine(&page);
+        return reading::read_cleaned(page, cleaned, engine);
     }
+    read_raw(page, engine)
+}
+
+/// A reading of the page as decoded (`[ocr] clean = false`).
+fn read_raw(page: PageImage, engine: &mut impl Engine) -> Result<PageRead, OcrError> {
     let recognition = reading::read_raw(&page, engine)?;
     Ok(PageRead {
         page,

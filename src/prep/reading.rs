@@ -25,21 +25,47 @@ struct Completed {
     engine_ms: u64,
 }
 
-/// Read `page` with cleaning and completion.
-///
-/// # Errors
-/// When the engine fails on the page or on a region of it.
-pub fn read_clean(page: PageImage, engine: &mut impl Engine) -> Result<PageRead, OcrError> {
+/// A page cleaned for the engine, with the time cleaning took.
+pub struct ForEngine {
+    cleaned: super::Cleaned,
+    prep_ms: u64,
+}
+
+/// Clean `page` for the engine (see `clean.rs`): the part of a reading that needs no engine.
+pub fn clean_for_engine(page: &PageImage) -> ForEngine {
     let start = Instant::now();
     let g = Gray {
         pixels: &page.pixels,
         width: page.width as usize,
         height: page.height as usize,
     };
+    let cleaned = clean(g, px_per_mm(page.dpi.map(|d| d.min())));
+    ForEngine {
+        cleaned,
+        prep_ms: start.elapsed().as_millis() as u64,
+    }
+}
+
+/// Read `page`, cleaned for the engine as `prepared`, and complete the reading.
+///
+/// # Errors
+/// When the engine fails on the page or on a region of it.
+pub fn read_cleaned(
+    page: PageImage,
+    prepared: ForEngine,
+    engine: &mut impl Engine,
+) -> Result<PageRead, OcrError> {
+    let ForEngine {
+        cleaned,
+        mut prep_ms,
+    } = prepared;
+    let g = Gray {
+        pixels: &page.pixels,
+        width: page.width as usize,
+        height: page.height as usize,
+    };
     let ppm = px_per_mm(page.dpi.map(|d| d.min()));
-    let cleaned = clean(g, ppm);
-    let mut prep_ms = start.elapsed().as_millis() as u64;
-    let pixels = cleaned.image.as_deref().unwrap_or(&page.pixels);
+    let pixels = cleaned.for_engine(&page.pixels);
     let image = Gray { pixels, ..g };
     let mut recognition = engine.recognise(OcrInput {
         pixels,
@@ -50,7 +76,7 @@ pub fn read_clean(page: PageImage, engine: &mut impl Engine) -> Result<PageRead,
     // Never worse than the page as decoded: when the cleaned page reads unsurely, the
     // decoded page is read too and the better reading kept (an illustration or thin type
     // that binarisation spoilt).
-    if cleaned.image.is_some() && recognition.confidence < GUARD_CONFIDENCE {
+    if cleaned.engine_reads_binary && recognition.confidence < GUARD_CONFIDENCE {
         let plain = engine.recognise(super::input(&page))?;
         let engine_ms = recognition.engine_ms + plain.engine_ms;
         if weight(&plain.words) > weight(&recognition.words) {

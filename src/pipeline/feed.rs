@@ -1,0 +1,150 @@
+//! The feeding half of a worker: everything done to a file before its engine reads it.
+//! Reading the file once, checksumming it, storing the original, decoding its pages, the
+//! blank-page check and page preparation (straightening, cleaning) need no engine, so a
+//! feeder thread does them for the next page while the worker's engine reads the current
+//! one; the engine never waits for the disk or the decoder.
+//!
+//! A file is fed as its pages followed by its end, or as one finished outcome when it needs
+//! no engine (refused, unreadable, unchanged). Only a failure of the object store is an
+//! error; problems of the file itself are recorded.
+
+use crate::blank;
+use crate::content::ContentId;
+use crate::decode::{self, PageImage};
+use crate::model::FileFailure;
+use crate::prep;
+use crate::store::StoreError;
+
+use super::plan::{Action, FileTask};
+use super::worker::{failed, Outcome, WorkerContext};
+
+/// Files larger than this are refused before reading: no scanned dossier comes near it, and
+/// a feeder holds the whole file in memory.
+const MAX_FILE_BYTES: u64 = 2 << 30;
+
+/// What a feeder hands to its engine.
+pub enum Fed {
+    /// A file finished without the engine.
+    Done(Outcome),
+    /// The next page of the file being fed.
+    Page(FedPage),
+    /// The file's pages are all fed.
+    End(FileEnd),
+}
+
+/// One page, ready for the engine or known to need none.
+pub enum FedPage {
+    /// A blank page: only its size and resolution are kept (no pixels).
+    Blank(PageImage),
+    Ready(Box<prep::Prepared>),
+}
+
+/// What is known of a file once its pages are fed.
+pub struct FileEnd {
+    pub content: ContentId,
+    pub size: u64,
+    /// Why decoding stopped, if it did: the whole file is then recorded as failed.
+    pub failure: Option<FileFailure>,
+    /// Pages (0-based) of a PDF that already carried text.
+    pub text_layers: Vec<u32>,
+}
+
+/// Where a feeder sends what it fed. Both calls return false once the engine side has
+/// stopped listening (feeding then stops).
+pub trait FeedSink {
+    /// Wait until another page may be prepared (this bounds the pages a worker holds).
+    fn await_room(&mut self) -> bool;
+    /// Hand over an item.
+    fn send(&mut self, fed: Fed) -> bool;
+}
+
+/// Feed one file to `sink`.
+///
+/// # Errors
+/// Only when the object store fails.
+pub fn feed(
+    task: &FileTask,
+    ctx: &WorkerContext<'_>,
+    sink: &mut impl FeedSink,
+) -> Result<(), StoreError> {
+    if let Some(reason) = &task.source.refused {
+        sink.send(Fed::Done(failed(task, "unreadable", reason.clone())));
+        return Ok(());
+    }
+    if task.source.size > MAX_FILE_BYTES {
+        let message = format!(
+            "file too large: {} bytes (limit {MAX_FILE_BYTES})",
+            task.source.size
+        );
+        sink.send(Fed::Done(failed(task, "too-large", message)));
+        return Ok(());
+    }
+    let bytes = match std::fs::read(&task.source.path) {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            sink.send(Fed::Done(failed(
+                task,
+                "unreadable",
+                format!("cannot read: {e}"),
+            )));
+            return Ok(());
+        }
+    };
+    let content = ContentId::of_bytes(&bytes);
+    if task.action == (Action::Recheck { known: content }) {
+        sink.send(Fed::Done(Outcome::Unchanged {
+            key: task.key.clone(),
+            mtime_ns: task.source.mtime_ns,
+        }));
+        return Ok(());
+    }
+    ctx.store.put(&content, &bytes)?;
+    let end = feed_pages(&bytes, ctx, sink, content);
+    sink.send(Fed::End(end));
+    Ok(())
+}
+
+/// Decode the pages of a stored file and feed each as soon as it is prepared, so a feeder
+/// holds one page at a time.
+fn feed_pages(
+    bytes: &[u8],
+    ctx: &WorkerContext<'_>,
+    sink: &mut impl FeedSink,
+    content: ContentId,
+) -> FileEnd {
+    let mut listening = true;
+    let decoded = decode::for_each_page(bytes, &ctx.limits, |page: PageImage| {
+        if !listening {
+            return;
+        }
+        // A blank back side is not worth the engine's time, and noise read as text would be
+        // worse than no text.
+        let fed = if blank::is_blank(&page.pixels, page.width, page.height) {
+            FedPage::Blank(PageImage {
+                pixels: Vec::new(),
+                ..page
+            })
+        } else if sink.await_room() {
+            FedPage::Ready(Box::new(prep::prepare(page, &ctx.prep)))
+        } else {
+            listening = false;
+            return;
+        };
+        listening = sink.send(Fed::Page(fed));
+    });
+    let failure = decoded.err().map(|e| FileFailure {
+        kind: e.kind().to_string(),
+        message: e.to_string(),
+    });
+    let text_layers = if decode::sniff(bytes) == Some(decode::Format::Pdf) {
+        decode::text_layer_pages(bytes)
+    } else {
+        Vec::new()
+    };
+    FileEnd {
+        content,
+        size: bytes.len() as u64,
+        failure,
+        text_layers,
+    }
+}
