@@ -27,6 +27,7 @@ mod gray;
 mod lines;
 mod measure;
 mod reading;
+mod remnant;
 mod speckle;
 mod text;
 
