@@ -1,6 +1,7 @@
 //! One reading of a page with cleaning and completion (see the module header of `prep`):
 //! clean a copy of the page for the engine, recognise it, read the digit combs and put
-//! their values in the text, and read again the rows that layout analysis dropped.
+//! their values in the text, read again the rows that layout analysis dropped, and read
+//! again digits-only the words that may be misread ID numbers.
 
 use std::time::Instant;
 
@@ -11,7 +12,7 @@ use crate::ocr::{Engine, OcrError, OcrInput, Recognition};
 use super::clean::clean;
 use super::complete::{self, Rect};
 use super::gray::{px_per_mm, Gray};
-use super::{comb, digits, text, PageRead};
+use super::{comb, digits, ids, text, PageRead};
 
 /// Most rows read again on one page: past this the page is flagged rather than read row
 /// by row (a page the engine could not lay out at all).
@@ -74,7 +75,8 @@ pub fn read_clean(page: PageImage, engine: &mut impl Engine) -> Result<PageRead,
     prep_ms += (started.elapsed().as_millis() as u64).saturating_sub(done.engine_ms);
     recognition.engine_ms += done.engine_ms;
     let joined = complete::join_split_ids(&mut recognition.words);
-    if joined || !done.fields.is_empty() || !done.added.is_empty() {
+    let fixed = reread_ids(engine, &mut recognition, g, page.dpi)?;
+    if joined || fixed || !done.fields.is_empty() || !done.added.is_empty() {
         recognition.words = text::merge(&recognition.words, done.added);
         recognition.text = text::render(&recognition.words);
         recognition.confidence = mean(&recognition.words);
@@ -91,6 +93,20 @@ pub fn read_clean(page: PageImage, engine: &mut impl Engine) -> Result<PageRead,
         fields: done.fields,
         prep_ms,
     })
+}
+
+/// Read again the words that may be misread ID numbers (see `ids.rs`), on the engine's
+/// time. Returns whether a word changed.
+fn reread_ids(
+    engine: &mut impl Engine,
+    recognition: &mut Recognition,
+    decoded: Gray<'_>,
+    dpi: Option<crate::model::Dpi>,
+) -> Result<bool, OcrError> {
+    let t = Instant::now();
+    let changed = ids::reread_suspects(engine, &mut recognition.words, decoded, dpi)?;
+    recognition.engine_ms += t.elapsed().as_millis() as u64;
+    Ok(changed)
 }
 
 /// Mean word confidence under which a cleaned page is read as decoded too.
