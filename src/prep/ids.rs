@@ -1,8 +1,9 @@
 //! Typed ID numbers read unsurely: a word that looks like a 12-digit personal ID number but
 //! came out with low confidence, with a letter the engine confuses with a digit (O for 0,
 //! l for 1, B for 8, S for 5…), or one digit short or long, is read again digits-only from
-//! its box. The new reading replaces the word only when it gives exactly 12 digits and is
-//! surer than the first. Boxed IDs (combs) are read by `digits.rs`; this is for IDs typed
+//! its box, from the decoded and from the binarised page. The readings vote with the first
+//! one; 12 digits that win, with at least half the new readings, replace the word's. Boxed
+//! IDs (combs) are read by `digits.rs`; this is for IDs typed
 //! in a line of text or a table cell, which on a poor photocopy lose or change a digit.
 //! Called by `reading.rs` after completion, on the words of a cleaned page.
 
@@ -39,39 +40,38 @@ fn suspect(w: &Word) -> bool {
 }
 
 /// The ways a word's box is read again: one line, one word, one block of text. The engine
-/// errs differently in each, so two or more agreeing on 12 digits make a reading.
+/// errs differently in each.
 const LAYOUTS: [RegionLayout; 3] = [RegionLayout::Line, RegionLayout::Word, RegionLayout::Block];
 
-/// Read again, digits-only, the suspect words of `words` from the decoded page `g` (its
-/// smooth edges read better than a binarised page's). A word takes the 12 digits that most
-/// readings of its box agree on, at least two, and their share of the readings as its
-/// confidence when that is higher. Returns whether a word changed.
+/// Read again, digits-only, the suspect words of `words` from each page of `sources` (the
+/// decoded page, whose smooth edges read better, and the binarised one, which a copier's
+/// grey does not blur: each is right where the other errs). See [`vote`] for what a word
+/// takes. Returns whether a word changed.
 ///
 /// # Errors
 /// When the engine fails on a word's box.
 pub fn reread_suspects(
     engine: &mut impl Engine,
     words: &mut [Word],
-    g: Gray<'_>,
+    sources: &[Gray<'_>],
     dpi: Option<Dpi>,
 ) -> Result<bool, OcrError> {
     let mut changed = false;
     for w in words.iter_mut().filter(|w| suspect(w)) {
-        let Some(box_) = cut(w, g) else {
-            continue;
-        };
-        let mut readings = Vec::with_capacity(LAYOUTS.len());
-        for layout in LAYOUTS {
-            readings.push(read_digits(engine, &box_, dpi, layout)?);
+        let mut readings = Vec::with_capacity(sources.len() * LAYOUTS.len());
+        for &g in sources {
+            let Some(box_) = cut(w, g) else {
+                continue;
+            };
+            for layout in LAYOUTS {
+                readings.push(read_digits(engine, &box_, dpi, layout)?);
+            }
         }
-        let Some((digits, votes)) = majority(&readings) else {
+        let Some((digits, confidence)) = vote(core(&w.text), &readings) else {
             continue;
         };
         let c = core(&w.text);
-        // The share of agreeing readings, unless the first reading was surer.
-        let confidence = w
-            .confidence
-            .max(100.0 * votes as f32 / readings.len() as f32);
+        let confidence = w.confidence.max(confidence);
         changed |= c != digits || confidence != w.confidence;
         w.text = w.text.replacen(c, &digits, 1);
         w.confidence = confidence;
@@ -79,15 +79,33 @@ pub fn reread_suspects(
     Ok(changed)
 }
 
-/// The 12-digit reading most readings give, with how many give it; `None` unless two agree.
-fn majority(readings: &[String]) -> Option<(String, usize)> {
-    let count = |r: &String| readings.iter().filter(|o| *o == r).count();
-    readings
+/// The 12 digits a word takes from its first reading (`first`) and the `readings` of its
+/// box, each one vote: the 12 digits most votes give, when at least half the readings give
+/// them and more votes than any other 12 digits (on a tie the first reading stays), with
+/// their share of the votes as confidence. `None` when no 12 digits win so.
+fn vote(first: &str, readings: &[String]) -> Option<(String, f32)> {
+    let ballots: Vec<&str> = readings
         .iter()
-        .filter(|r| r.len() == ID_DIGITS)
-        .map(|r| (r.clone(), count(r)))
-        .filter(|&(_, n)| n >= 2)
-        .max_by_key(|&(_, n)| n)
+        .map(String::as_str)
+        .chain(std::iter::once(first))
+        .filter(|r| r.len() == ID_DIGITS && r.chars().all(|c| c.is_ascii_digit()))
+        .collect();
+    let count = |r: &str| ballots.iter().filter(|&&b| b == r).count();
+    let best = ballots
+        .iter()
+        .copied()
+        .max_by_key(|&b| (count(b), b == first))?;
+    let (votes, runner_up) = (
+        count(best),
+        ballots
+            .iter()
+            .filter(|&&b| b != best)
+            .map(|&b| count(b))
+            .max(),
+    );
+    let wins = votes * 2 >= readings.len() && runner_up.is_none_or(|n| n < votes || best == first);
+    let total = readings.len() + 1;
+    wins.then(|| (best.to_string(), 100.0 * votes as f32 / total as f32))
 }
 
 /// A word's box cut from `g` with a margin of half its height, as (pixels, width, height).
@@ -164,8 +182,8 @@ mod tests {
         assert!(!suspect(&word("11/02/1964", 40.0)));
     }
 
-    /// Answers each layout with a fixed reading.
-    struct Fake(Vec<(RegionLayout, &'static str)>);
+    /// Answers each layout with a fixed reading, per source page (told apart by its pixels).
+    struct Fake(Vec<(u8, RegionLayout, &'static str)>);
 
     impl Engine for Fake {
         fn recognise(&mut self, _page: OcrInput<'_>) -> Result<Recognition, OcrError> {
@@ -174,11 +192,15 @@ mod tests {
 
         fn recognise_region(
             &mut self,
-            _region: OcrInput<'_>,
+            region: OcrInput<'_>,
             how: Region<'_>,
         ) -> Result<Recognition, OcrError> {
             assert_eq!(how.whitelist, Some(DIGITS));
-            let text = self.0.iter().find(|(l, _)| *l == how.layout).unwrap().1;
+            let (_, _, text) = self
+                .0
+                .iter()
+                .find(|(p, l, _)| *p == region.pixels[0] && *l == how.layout)
+                .unwrap();
             Ok(Recognition {
                 words: vec![word(text, 0.0)],
                 ..Recognition::nothing()
@@ -186,44 +208,75 @@ mod tests {
         }
     }
 
-    fn page() -> Vec<u8> {
-        vec![255u8; 200 * 60]
-    }
-
-    fn gray(px: &[u8]) -> Gray<'_> {
-        Gray {
+    /// Two source pages: the decoded one (pixels 200) and the binarised one (255).
+    fn reread(readings: [&'static str; 6], words: &mut [Word]) -> bool {
+        let mut answers = Vec::new();
+        for (i, text) in readings.into_iter().enumerate() {
+            answers.push(([200, 255][i / 3], LAYOUTS[i % 3], text));
+        }
+        let (decoded, binary) = (vec![200u8; 200 * 60], vec![255u8; 200 * 60]);
+        let gray = |px| Gray {
             pixels: px,
             width: 200,
             height: 60,
-        }
+        };
+        let sources = [gray(&decoded), gray(&binary)];
+        reread_suspects(&mut Fake(answers), words, &sources, None).unwrap()
     }
 
     #[test]
-    fn two_agreeing_readings_replace_a_misread_id_and_keep_its_punctuation() {
-        let mut engine = Fake(vec![
-            (RegionLayout::Line, "048095209389"),
-            (RegionLayout::Word, "048095209389"),
-            (RegionLayout::Block, "04809520938"),
-        ]);
-        let px = page();
+    fn readings_that_outvote_the_first_replace_a_misread_id_and_keep_its_punctuation() {
         let mut words = vec![word("048035209389.", 40.0), word("Con", 60.0)];
-        assert!(reread_suspects(&mut engine, &mut words, gray(&px), None).unwrap());
+        let readings = [
+            "048095209389",
+            "048095209389",
+            "048095209389",
+            "048035209389",
+            "048095209389",
+            "0480952093",
+        ];
+        assert!(reread(readings, &mut words));
         assert_eq!(words[0].text, "048095209389.");
-        assert!((words[0].confidence - 200.0 / 3.0).abs() < 0.1);
+        assert!((words[0].confidence - 400.0 / 7.0).abs() < 0.1);
         assert_eq!(words[1].text, "Con");
     }
 
     #[test]
-    fn readings_that_disagree_leave_the_word_as_read() {
-        let mut engine = Fake(vec![
-            (RegionLayout::Line, "048095209389"),
-            (RegionLayout::Word, "048035209389"),
-            (RegionLayout::Block, "0480952093"),
-        ]);
-        let px = page();
+    fn an_id_a_digit_short_takes_the_digits_the_readings_agree_on() {
         let mut words = vec![word("08075787278", 62.0)];
-        assert!(!reread_suspects(&mut engine, &mut words, gray(&px), None).unwrap());
+        let readings = ["048075787278"; 6];
+        assert!(reread(readings, &mut words));
+        assert_eq!(words[0].text, "048075787278");
+    }
+
+    #[test]
+    fn on_a_tie_with_the_first_reading_the_word_stays_as_read() {
+        let mut words = vec![word("038189753279", 69.9)];
+        let readings = [
+            "038189783279",
+            "038189783279",
+            "038189783279",
+            "038189753279",
+            "1038189753279",
+            "038189753279",
+        ];
+        assert!(!reread(readings, &mut words));
+        assert_eq!(words[0].text, "038189753279");
+        assert_eq!(words[0].confidence, 69.9);
+    }
+
+    #[test]
+    fn readings_that_scatter_leave_the_word_as_read() {
+        let mut words = vec![word("08075787278", 62.0)];
+        let readings = [
+            "048095209389",
+            "048035209389",
+            "0480952093",
+            "048075787278",
+            "",
+            "048075787271",
+        ];
+        assert!(!reread(readings, &mut words));
         assert_eq!(words[0].text, "08075787278");
-        assert_eq!(words[0].confidence, 62.0);
     }
 }

@@ -75,7 +75,7 @@ pub fn read_clean(page: PageImage, engine: &mut impl Engine) -> Result<PageRead,
     prep_ms += (started.elapsed().as_millis() as u64).saturating_sub(done.engine_ms);
     recognition.engine_ms += done.engine_ms;
     let joined = complete::join_split_ids(&mut recognition.words);
-    let fixed = reread_ids(engine, &mut recognition, g, page.dpi)?;
+    let fixed = reread_ids(engine, &mut recognition, [g, binary], page.dpi)?;
     if joined || fixed || !done.fields.is_empty() || !done.added.is_empty() {
         recognition.words = text::merge(&recognition.words, done.added);
         recognition.text = text::render(&recognition.words);
@@ -100,11 +100,11 @@ pub fn read_clean(page: PageImage, engine: &mut impl Engine) -> Result<PageRead,
 fn reread_ids(
     engine: &mut impl Engine,
     recognition: &mut Recognition,
-    decoded: Gray<'_>,
+    sources: [Gray<'_>; 2],
     dpi: Option<crate::model::Dpi>,
 ) -> Result<bool, OcrError> {
     let t = Instant::now();
-    let changed = ids::reread_suspects(engine, &mut recognition.words, decoded, dpi)?;
+    let changed = ids::reread_suspects(engine, &mut recognition.words, &sources, dpi)?;
     recognition.engine_ms += t.elapsed().as_millis() as u64;
     Ok(changed)
 }
