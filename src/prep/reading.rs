@@ -179,9 +179,18 @@ fn complete_page(
         done.missing = true;
         return Ok(done);
     }
+    // A page the engine read as decoded (a clean scan without rulings) was binarised only
+    // for these steps. A row the engine dropped for its background (a screened or tinted
+    // field, whose dots its own thresholding keeps) reads clean there: such a row is read
+    // both ways and the more legible reading kept.
+    let sources = if cleaned.image.is_none() {
+        vec![image, binary]
+    } else {
+        vec![image]
+    };
     for (i, band) in bands.into_iter().enumerate() {
         let t = Instant::now();
-        let found = complete::reread(engine, image, band, ppm, dpi, 1000 * (i as u32 + 1))?;
+        let found = reread_band(engine, &sources, band, ppm, dpi, 1000 * (i as u32 + 1))?;
         done.engine_ms += t.elapsed().as_millis() as u64;
         match found {
             Some(line) => done.added.push(line),
@@ -189,6 +198,28 @@ fn complete_page(
         }
     }
     Ok(done)
+}
+
+/// Read `band` again from each of `sources`; the most legible reading (see [`weight`]), or
+/// `None` when none gave legible text.
+fn reread_band(
+    engine: &mut impl Engine,
+    sources: &[Gray<'_>],
+    band: Rect,
+    ppm: f32,
+    dpi: Option<crate::model::Dpi>,
+    block: u32,
+) -> Result<Option<Vec<Word>>, OcrError> {
+    let mut best: Option<Vec<Word>> = None;
+    for &g in sources {
+        let Some(words) = complete::reread(engine, g, band, ppm, dpi, block)? else {
+            continue;
+        };
+        if best.as_ref().is_none_or(|b| weight(&words) > weight(b)) {
+            best = Some(words);
+        }
+    }
+    Ok(best)
 }
 
 /// The recognition of a page read without cleaning (for `[ocr] clean = false`).
