@@ -29,6 +29,7 @@ mod lines;
 mod measure;
 mod reading;
 mod remnant;
+mod row_starts;
 mod speckle;
 mod text;
 

@@ -12,7 +12,7 @@ use crate::ocr::{Engine, OcrError, OcrInput, Recognition};
 use super::clean::clean;
 use super::complete::{self, Rect};
 use super::gray::{px_per_mm, Gray};
-use super::{comb, digits, ids, text, PageRead};
+use super::{comb, digits, ids, row_starts, text, PageRead};
 
 /// Most rows read again on one page: past this the page is flagged rather than read row
 /// by row (a page the engine could not lay out at all).
@@ -74,9 +74,12 @@ pub fn read_clean(page: PageImage, engine: &mut impl Engine) -> Result<PageRead,
     )?;
     prep_ms += (started.elapsed().as_millis() as u64).saturating_sub(done.engine_ms);
     recognition.engine_ms += done.engine_ms;
+    let t = Instant::now();
+    let restored = row_starts::restore(engine, &mut recognition.words, image, ppm, page.dpi)?;
+    recognition.engine_ms += t.elapsed().as_millis() as u64;
     let joined = complete::join_split_ids(&mut recognition.words);
     let fixed = reread_ids(engine, &mut recognition, [g, binary], page.dpi)?;
-    if joined || fixed || !done.fields.is_empty() || !done.added.is_empty() {
+    if restored || joined || fixed || !done.fields.is_empty() || !done.added.is_empty() {
         recognition.words = text::merge(&recognition.words, done.added);
         recognition.text = text::render(&recognition.words);
         recognition.confidence = mean(&recognition.words);
