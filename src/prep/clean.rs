@@ -14,6 +14,7 @@ use super::binarise::{sauvola, threshold, Sauvola};
 use super::gray::Gray;
 use super::lines::{self, Rulings};
 use super::measure::{measure, PageProps};
+use super::remnant;
 use super::speckle;
 
 /// Paper darker than this, on the median block, is not a clean scan (clean paper scans at
@@ -36,6 +37,8 @@ pub struct Steps {
     pub binarised: bool,
     pub rulings_removed: bool,
     pub specks_removed: usize,
+    /// Bits of erased rulings swept away (see `remnant.rs`).
+    pub remnants_removed: usize,
 }
 
 /// A page prepared for the engine.
@@ -111,6 +114,7 @@ pub fn clean(g: Gray<'_>, px_per_mm: f32) -> Cleaned {
         steps.rulings_removed = true;
         let mut clean = binary.clone();
         rulings.erase(b, &mut clean, 255);
+        steps.remnants_removed = remnant::sweep(&binary, &mut clean, g.width, px_per_mm);
         binary = clean;
     }
     rulings.release_mask();

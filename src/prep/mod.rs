@@ -6,7 +6,7 @@
 //! 1. geometry: orientation (a page scanned at 90°, 180° or 270° is read upright) and deskew;
 //! 2. one reading of the upright page ([`read_once`]): cleaning for the engine (binarisation,
 //!    ruling-line and speckle removal), recognition, and completion of what layout analysis
-//!    missed (digit fields, dropped lines).
+//!    missed (digit fields, dropped lines) or misread (typed ID numbers read unsurely).
 //!
 //! What was done to the geometry is returned with the reading, so that word boxes (which are
 //! in the read image's coordinates) can be mapped back onto the original.
@@ -24,9 +24,12 @@ mod comb;
 mod complete;
 mod digits;
 mod gray;
+mod ids;
 mod lines;
 mod measure;
 mod reading;
+mod remnant;
+mod row_starts;
 mod speckle;
 mod text;
 

@@ -1,6 +1,7 @@
 //! One reading of a page with cleaning and completion (see the module header of `prep`):
 //! clean a copy of the page for the engine, recognise it, read the digit combs and put
-//! their values in the text, and read again the rows that layout analysis dropped.
+//! their values in the text, read again the rows that layout analysis dropped, and read
+//! again digits-only the words that may be misread ID numbers.
 
 use std::time::Instant;
 
@@ -11,7 +12,7 @@ use crate::ocr::{Engine, OcrError, OcrInput, Recognition};
 use super::clean::clean;
 use super::complete::{self, Rect};
 use super::gray::{px_per_mm, Gray};
-use super::{comb, digits, text, PageRead};
+use super::{comb, digits, ids, row_starts, text, PageRead};
 
 /// Most rows read again on one page: past this the page is flagged rather than read row
 /// by row (a page the engine could not lay out at all).
@@ -99,8 +100,12 @@ pub fn read_cleaned(
     )?;
     prep_ms += (started.elapsed().as_millis() as u64).saturating_sub(done.engine_ms);
     recognition.engine_ms += done.engine_ms;
+    let t = Instant::now();
+    let restored = row_starts::restore(engine, &mut recognition.words, image, ppm, page.dpi)?;
+    recognition.engine_ms += t.elapsed().as_millis() as u64;
     let joined = complete::join_split_ids(&mut recognition.words);
-    if joined || !done.fields.is_empty() || !done.added.is_empty() {
+    let fixed = reread_ids(engine, &mut recognition, [g, binary], page.dpi)?;
+    if restored || joined || fixed || !done.fields.is_empty() || !done.added.is_empty() {
         recognition.words = text::merge(&recognition.words, done.added);
         recognition.text = text::render(&recognition.words);
         recognition.confidence = mean(&recognition.words);
@@ -117,6 +122,20 @@ pub fn read_cleaned(
         fields: done.fields,
         prep_ms,
     })
+}
+
+/// Read again the words that may be misread ID numbers (see `ids.rs`), on the engine's
+/// time. Returns whether a word changed.
+fn reread_ids(
+    engine: &mut impl Engine,
+    recognition: &mut Recognition,
+    sources: [Gray<'_>; 2],
+    dpi: Option<crate::model::Dpi>,
+) -> Result<bool, OcrError> {
+    let t = Instant::now();
+    let changed = ids::reread_suspects(engine, &mut recognition.words, &sources, dpi)?;
+    recognition.engine_ms += t.elapsed().as_millis() as u64;
+    Ok(changed)
 }
 
 /// Mean word confidence under which a cleaned page is read as decoded too.
@@ -189,9 +208,18 @@ fn complete_page(
         done.missing = true;
         return Ok(done);
     }
+    // A page the engine read as decoded (a clean scan without rulings) was binarised only
+    // for these steps. A row the engine dropped for its background (a screened or tinted
+    // field, whose dots its own thresholding keeps) reads clean there: such a row is read
+    // both ways and the more legible reading kept.
+    let sources = if !cleaned.engine_reads_binary {
+        vec![image, binary]
+    } else {
+        vec![image]
+    };
     for (i, band) in bands.into_iter().enumerate() {
         let t = Instant::now();
-        let found = complete::reread(engine, image, band, ppm, dpi, 1000 * (i as u32 + 1))?;
+        let found = reread_band(engine, &sources, band, ppm, dpi, 1000 * (i as u32 + 1))?;
         done.engine_ms += t.elapsed().as_millis() as u64;
         match found {
             Some(line) => done.added.push(line),
@@ -199,6 +227,28 @@ fn complete_page(
         }
     }
     Ok(done)
+}
+
+/// Read `band` again from each of `sources`; the most legible reading (see [`weight`]), or
+/// `None` when none gave legible text.
+fn reread_band(
+    engine: &mut impl Engine,
+    sources: &[Gray<'_>],
+    band: Rect,
+    ppm: f32,
+    dpi: Option<crate::model::Dpi>,
+    block: u32,
+) -> Result<Option<Vec<Word>>, OcrError> {
+    let mut best: Option<Vec<Word>> = None;
+    for &g in sources {
+        let Some(words) = complete::reread(engine, g, band, ppm, dpi, block)? else {
+            continue;
+        };
+        if best.as_ref().is_none_or(|b| weight(&words) > weight(b)) {
+            best = Some(words);
+        }
+    }
+    Ok(best)
 }
 
 /// The recognition of a page read without cleaning (for `[ocr] clean = false`).
