@@ -141,13 +141,18 @@ def write_config(pages, workers, folder, ocr_lines=()):
     return folder / "pipeline.toml"
 
 
-def run_sohoa(binary, pages, workers, work, ocr_lines=()):
+def run_sohoa(binary, pages, workers, work, ocr_lines=(), pin=False):
     """`sohoa run` into a fresh archive: wall, peak MB, CER, engine efficiency and engine
-    seconds (time inside Tesseract, summed over pages)."""
+    seconds (time inside Tesseract, summed over pages). `pin` keeps the run on as many
+    cores as it has workers (`taskset`): each worker's feeder thread would otherwise use an
+    idle core beside its engine, and 1 → N scaling is measured core for core."""
     place = work / f"sohoa-{workers}"
     shutil.rmtree(place, ignore_errors=True)
     config = write_config(pages, workers, place, ocr_lines)
-    wall, rss = timed([binary, "--config", config, "run", "--quiet"], env=engine_env())
+    cmd = [binary, "--config", config, "run", "--quiet"]
+    if pin:
+        cmd = ["taskset", "-c", f"0-{workers - 1}", *cmd]
+    wall, rss = timed(cmd, env=engine_env())
     db = sqlite3.connect(place / "archive" / "catalog.sqlite")
     engine_ms = db.execute("SELECT COALESCE(SUM(engine_ms), 0) FROM page").fetchone()[0]
     db.close()

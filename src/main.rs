@@ -5,5 +5,6 @@ mod app;
 
 fn main() -> std::process::ExitCode {
     app::ensure_single_threaded_engines();
+    app::limit_heap_arenas();
     app::main()
 }

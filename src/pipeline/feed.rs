@@ -104,34 +104,49 @@ pub fn feed(
     Ok(())
 }
 
-/// Decode the pages of a stored file and feed each as soon as it is prepared, so a feeder
-/// holds one page at a time.
+/// Feed one decoded page: blank, or prepared once the engine has room for it.
+fn feed_page(
+    page: PageImage,
+    ctx: &WorkerContext<'_>,
+    sink: &mut impl FeedSink,
+    listening: &mut bool,
+) {
+    if !*listening {
+        return;
+    }
+    // A blank back side is not worth the engine's time, and noise read as text would be
+    // worse than no text.
+    let fed = if blank::is_blank(&page.pixels, page.width, page.height) {
+        FedPage::Blank(PageImage {
+            pixels: Vec::new(),
+            ..page
+        })
+    } else if sink.await_room() {
+        FedPage::Ready(Box::new(prep::prepare(page, &ctx.prep)))
+    } else {
+        *listening = false;
+        return;
+    };
+    *listening = sink.send(Fed::Page(fed));
+}
+
+/// Decode the pages of a stored file and feed each as soon as it is prepared; the next page
+/// is decoded only once the engine has taken the last (see `handover.rs`).
 fn feed_pages(
     bytes: &[u8],
     ctx: &WorkerContext<'_>,
     sink: &mut impl FeedSink,
     content: ContentId,
 ) -> FileEnd {
-    let mut listening = true;
-    let decoded = decode::for_each_page(bytes, &ctx.limits, |page: PageImage| {
-        if !listening {
-            return;
-        }
-        // A blank back side is not worth the engine's time, and noise read as text would be
-        // worse than no text.
-        let fed = if blank::is_blank(&page.pixels, page.width, page.height) {
-            FedPage::Blank(PageImage {
-                pixels: Vec::new(),
-                ..page
-            })
-        } else if sink.await_room() {
-            FedPage::Ready(Box::new(prep::prepare(page, &ctx.prep)))
-        } else {
-            listening = false;
-            return;
-        };
-        listening = sink.send(Fed::Page(fed));
-    });
+    // The token is taken before decoding: a decoded page is as large as a prepared one.
+    let mut listening = sink.await_room();
+    let decoded = if listening {
+        decode::for_each_page(bytes, &ctx.limits, |page: PageImage| {
+            feed_page(page, ctx, sink, &mut listening);
+        })
+    } else {
+        Ok(0)
+    };
     let failure = decoded.err().map(|e| FileFailure {
         kind: e.kind().to_string(),
         message: e.to_string(),

@@ -1,9 +1,10 @@
 //! The hand-over between a worker's feeder and its engine. Light items (a file's end, a
 //! blank page, a file that needed no engine) pass at once, so the feeder goes on to the
 //! next file while the engine still reads the last page of this one. Prepared pages are
-//! bounded: the feeder prepares the next page only once the engine has taken the last one,
-//! so a worker holds at most the page its engine reads, one prepared page and one being
-//! decoded.
+//! bounded by one token: the feeder decodes and prepares a page only while holding it, and
+//! gets it back when the engine takes the page it sent. A worker thus holds at most the
+//! page its engine reads and the next one (in a multi-page file, also the one after it,
+//! which the decoder has read before it is handed over).
 
 use std::cell::Cell;
 use std::sync::mpsc::{channel, sync_channel, Receiver, Sender, SyncSender};
@@ -19,6 +20,9 @@ pub struct Feeder<'p> {
     items: Sender<Item<'p>>,
     /// One token: the right to prepare a page.
     room: Receiver<()>,
+    /// Whether the feeder holds the token (taken for a page that turned out blank, or for
+    /// a file that failed to decode, it serves the next page).
+    holding: Cell<bool>,
     /// Set once the engine's end is gone.
     closed: Cell<bool>,
 }
@@ -39,6 +43,7 @@ pub fn handover<'p>() -> (Feeder<'p>, Engine<'p>) {
         Feeder {
             items: items_tx,
             room: room_rx,
+            holding: Cell::new(false),
             closed: Cell::new(false),
         },
         Engine {
@@ -68,10 +73,18 @@ pub struct TaskSink<'a, 'p> {
 
 impl FeedSink for TaskSink<'_, '_> {
     fn await_room(&mut self) -> bool {
-        self.open(self.feeder.room.recv().is_ok())
+        if self.feeder.holding.get() {
+            return true;
+        }
+        let ok = self.open(self.feeder.room.recv().is_ok());
+        self.feeder.holding.set(ok);
+        ok
     }
 
     fn send(&mut self, fed: Fed) -> bool {
+        if matches!(fed, Fed::Page(FedPage::Ready(_))) {
+            self.feeder.holding.set(false);
+        }
         self.open(self.feeder.items.send((self.task, fed)).is_ok())
     }
 }
@@ -148,6 +161,12 @@ mod tests {
         let (feeder, mut engine) = handover();
         let mut sink = feeder.for_task(&task);
         assert!(sink.await_room(), "the first page may be prepared at once");
+        assert!(
+            sink.await_room(),
+            "the token is held until a prepared page is sent"
+        );
+        assert!(sink.send(Fed::Page(FedPage::Blank(page()))));
+        assert!(sink.await_room(), "a blank page does not use it");
         assert!(sink.send(ready()));
         assert!(
             feeder.room.try_recv().is_err(),
@@ -156,6 +175,11 @@ mod tests {
         for _ in 0..3 {
             assert!(sink.send(Fed::Page(FedPage::Blank(page()))));
         }
+        assert!(engine.next().is_some(), "the blank page");
+        assert!(
+            feeder.room.try_recv().is_err(),
+            "a blank page gives no room back"
+        );
         assert!(engine.next().is_some(), "the prepared page");
         assert!(
             feeder.room.try_recv().is_ok(),
