@@ -33,8 +33,10 @@ pub struct ForEngine {
 }
 
 /// Clean `page` for the engine (see `clean.rs`): the part of a reading that needs no engine.
+/// Its time is this thread's CPU time: cleaning runs on a worker's feeder thread beside the
+/// engines, and its wall time there would count the cores it shares with them.
 pub fn clean_for_engine(page: &PageImage) -> ForEngine {
-    let start = Instant::now();
+    let start = thread_cpu_ms();
     let g = Gray {
         pixels: &page.pixels,
         width: page.width as usize,
@@ -43,7 +45,7 @@ pub fn clean_for_engine(page: &PageImage) -> ForEngine {
     let cleaned = clean(g, px_per_mm(page.dpi.map(|d| d.min())));
     ForEngine {
         cleaned,
-        prep_ms: start.elapsed().as_millis() as u64,
+        prep_ms: thread_cpu_ms().saturating_sub(start),
     }
 }
 
@@ -136,6 +138,20 @@ fn reread_ids(
     let changed = ids::reread_suspects(engine, &mut recognition.words, &sources, dpi)?;
     recognition.engine_ms += t.elapsed().as_millis() as u64;
     Ok(changed)
+}
+
+/// CPU time this thread has used, in milliseconds (0 if the clock cannot be read).
+fn thread_cpu_ms() -> u64 {
+    let mut t = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: clock_gettime writes only the timespec it is given.
+    let ok = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut t) } == 0;
+    if !ok {
+        return 0;
+    }
+    u64::try_from(t.tv_sec).unwrap_or(0) * 1000 + u64::try_from(t.tv_nsec).unwrap_or(0) / 1_000_000
 }
 
 /// Mean word confidence under which a cleaned page is read as decoded too.

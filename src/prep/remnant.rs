@@ -27,7 +27,7 @@ pub fn sweep(before: &[u8], after: &mut [u8], width: usize, px_per_mm: f32) -> u
             continue;
         }
         for i in row {
-            if before[i] != 0 || after[i] == 0 {
+            if before[i] != 0 || after[i] == 0 || !ink_around(after, i, width, height) {
                 continue;
             }
             for j in neighbours(i, width, height) {
@@ -47,6 +47,18 @@ pub fn sweep(before: &[u8], after: &mut [u8], width: usize, px_per_mm: f32) -> u
 }
 
 /// The 8-connected neighbours of pixel `i`.
+/// Whether any of the 8 neighbours of `i` is ink: most erased pixels lie inside the
+/// erased ruling, with paper all round, and are passed over without walking neighbours.
+fn ink_around(b: &[u8], i: usize, width: usize, height: usize) -> bool {
+    let (x, y) = (i % width, i / width);
+    if x == 0 || y == 0 || x + 1 >= width || y + 1 >= height {
+        return neighbours(i, width, height).any(|j| b[j] == 0);
+    }
+    let rows = [i - width, i, i + width];
+    rows.iter()
+        .any(|&r| b[r - 1] == 0 || b[r] == 0 || b[r + 1] == 0)
+}
+
 fn neighbours(i: usize, width: usize, height: usize) -> impl Iterator<Item = usize> {
     let (x, y) = ((i % width) as i64, (i / width) as i64);
     (-1i64..=1)
