@@ -2,6 +2,8 @@
 //! put each file's pages together into the record the catalog writer stores. A page the
 //! engine fails on makes its whole file a recorded failure, never a stopped run.
 
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
 use crate::config::MIN_DPI;
 use crate::content::ContentId;
 use crate::decode::{DecodeLimits, PageImage};
@@ -52,7 +54,18 @@ impl FileReading {
             FedPage::Ready(prepared) => prepared,
         };
         let index = prepared.page().index;
-        match prep::finish(*prepared, engine, &ctx.prep) {
+        // A defect in a reading step must cost this file, not the batch: the file is
+        // recorded as failed with the page named, and the worker goes on.
+        let finished = catch_unwind(AssertUnwindSafe(|| {
+            prep::finish(*prepared, engine, &ctx.prep)
+        }));
+        let finished = finished.unwrap_or_else(|_| {
+            Err(OcrError::Recognise(
+                "internal error while reading the page (a defect of sohoa: please report it)"
+                    .to_string(),
+            ))
+        });
+        match finished {
             Ok(read) => {
                 let mut record = page_record(&read.page, read.recognition, ctx.min_confidence)
                     .with_geometry(read.geometry);

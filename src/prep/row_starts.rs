@@ -89,8 +89,9 @@ fn rows_beside(lines: &[Line], c: &Line) -> Option<Vec<usize>> {
     if rows.len() < 2 || c.height() <= 2 * tallest {
         return None;
     }
-    let middle = |j: usize| (lines[j].top + lines[j].bottom) / 2;
-    let (first, last) = (middle(rows[0]), middle(rows[rows.len() - 1]));
+    // The rows come in reading order, which need not be top to bottom.
+    let middles = rows.iter().map(|&j| (lines[j].top + lines[j].bottom) / 2);
+    let (first, last) = middles.fold((u32::MAX, 0), |(lo, hi), m| (lo.min(m), hi.max(m)));
     // A quarter of the row pitch past the next row each way, and no further.
     let reach = (last - first) / (rows.len() as u32 - 1) * 5 / 4;
     Some(starting_beside(
