@@ -211,10 +211,7 @@ fn ink_points(page: &PageImage) -> Vec<(f32, f32)> {
 
 /// Otsu's threshold of an 8-bit histogram: the level that best splits ink from paper.
 fn otsu(pixels: &[u8]) -> u8 {
-    let mut hist = [0u64; 256];
-    for &v in pixels {
-        hist[v as usize] += 1;
-    }
+    let hist = super::gray::histogram(pixels);
     let total = pixels.len() as f64;
     let sum_all: f64 = hist
         .iter()

@@ -136,19 +136,6 @@ pub fn finish(
     retry::improve(upright, engine, options)
 }
 
-/// Read one decoded page: straighten its geometry, then read it once upright
-/// ([`prepare`] then [`finish`] on one thread).
-///
-/// # Errors
-/// When the engine fails on the page.
-pub fn read(
-    page: PageImage,
-    engine: &mut impl Engine,
-    options: &PrepOptions,
-) -> Result<PageRead, OcrError> {
-    finish(prepare(page, options), engine, options)
-}
-
 /// One reading of an upright page. Orientation detection may call this again on a turned
 /// page and keep the better reading.
 ///
