@@ -1,5 +1,5 @@
 //! Bad input never stops a batch: every broken file in `fixtures/bad/` and every must-fail file
-//! of the shared real-scan corpus gets its own specific error, recorded against that file;
+//! of the real-scan corpus (`fixtures/real/`) gets its own specific error, recorded against that file;
 //! nothing hangs; the good files next to them are archived; the run exits 1.
 
 mod common;

@@ -1,4 +1,4 @@
-//! Scanner PDFs are read like multi-page TIFFs: `sohoa run` over PDFs of the shared real-scan
+//! Scanner PDFs are read like multi-page TIFFs: `sohoa run` over PDFs of the real-scan
 //! corpus archives each page in order with its text (JBIG2 with and without globals, CCITT G4
 //! with /BlackIs1, an AES file with an empty user password, a page turned by /Rotate, six
 //! pages of six encodings, a 2400 ppi image, an Epson scanner's file), records

@@ -21,9 +21,10 @@ pub fn fixtures() -> PathBuf {
     repo().join("fixtures")
 }
 
-/// The shared corpus of real scans.
+/// Real scans and odd files from public test suites, kept with their licences
+/// (`fixtures/real/README.md`).
 pub fn real_corpus() -> PathBuf {
-    repo().join("../shared/corpus/real")
+    fixtures().join("real")
 }
 
 /// One collection of a test config.

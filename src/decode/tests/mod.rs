@@ -1,5 +1,5 @@
-//! Decoding the real scans and odd files of the shared corpus
-//! (`shared/corpus/real/README.md` says what each file exercises and what must happen).
+//! Decoding the real scans and odd files of `fixtures/real/`
+//! (its README says what each file exercises and what must happen).
 //! Files built in code live in `synthetic.rs` and `layouts.rs` (builders in `build.rs`);
 //! mutated corpus files in `mutations.rs`.
 
@@ -11,7 +11,7 @@ mod synthetic;
 
 use super::*;
 
-const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus/real");
+const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/real");
 
 fn read(name: &str) -> Vec<u8> {
     std::fs::read(format!("{CORPUS}/{name}")).unwrap_or_else(|e| panic!("{name}: {e}"))

@@ -90,7 +90,7 @@ fn scanner_pdf_streams_are_carried_when_drawn_upright() {
     let read = |name: &str| {
         std::fs::read(
             std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("../shared/corpus/real")
+                .join("fixtures/real")
                 .join(name),
         )
         .unwrap()
