@@ -146,6 +146,15 @@ pub struct CollectionSettings {
     pub centre_targets: BTreeMap<String, u64>,
 }
 
+/// The `lang` a config file asks for, read even from a file that is otherwise invalid, so
+/// that the error saying what is wrong with it is in the operator's language. `None` when
+/// the file cannot be read or names no valid language.
+pub fn lang_of(path: &Path) -> Option<Lang> {
+    let text = std::fs::read_to_string(path).ok()?;
+    let table: toml::Table = toml::from_str(&text).ok()?;
+    Lang::parse(table.get("lang")?.as_str()?).ok()
+}
+
 impl Settings {
     /// Read and validate a config file.
     ///

@@ -6,5 +6,6 @@ mod app;
 fn main() -> std::process::ExitCode {
     app::ensure_single_threaded_engines();
     app::limit_heap_arenas();
+    app::die_on_broken_pipe();
     app::main()
 }

@@ -15,7 +15,10 @@ use tesseract::{PageSegMode, Tesseract};
 use crate::model::{Dpi, Word};
 use crate::ocr_osd::OsdEngine;
 
+mod about;
 mod region;
+
+pub use about::{engine_about, EngineAbout};
 
 /// Why a page could not be recognised, or an engine not created.
 #[derive(Debug, thiserror::Error)]

@@ -17,6 +17,25 @@ pub struct Cli {
     pub command: Command,
 }
 
+impl Cli {
+    /// The `--lang` given to the command, if any: the language its messages, errors
+    /// included, are written in.
+    pub fn lang(&self) -> Option<LangArg> {
+        match &self.command {
+            Command::Run(a) => a.lang,
+            Command::Init(a) => a.lang,
+            Command::Export(ExportCommand::Text(a)) => a.lang,
+            Command::Export(ExportCommand::Bagit(a)) => a.lang,
+            Command::Export(ExportCommand::Pdf(a)) => a.lang,
+            Command::Report(a) => a.lang,
+            Command::Verify(a) => a.lang,
+            Command::Search(a) => a.lang,
+            Command::Show(a) => a.lang,
+            Command::Completions(_) | Command::Manpage(_) => None,
+        }
+    }
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Archive and OCR the collections of pipeline.toml; only what is new or changed
@@ -34,6 +53,24 @@ pub enum Command {
     Search(super::lookup::SearchArgs),
     /// A dossier's metadata and pages; the text of one page with --page N
     Show(super::lookup::ShowArgs),
+    /// Print a completion script for a shell (bash, zsh, fish, powershell, elvish)
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff), or write one per command into DIR
+    Manpage(ManpageArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell, e.g. `sohoa completions bash > /etc/bash_completion.d/sohoa`
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct ManpageArgs {
+    /// Write sohoa.1 and sohoa-COMMAND.1 here instead of printing sohoa.1
+    #[arg(value_name = "DIR")]
+    pub out: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -120,6 +157,10 @@ pub struct InitArgs {
     /// Where to write the template
     #[arg(default_value = "pipeline.toml")]
     pub path: PathBuf,
+
+    /// Language of messages [default: `lang` in the config, else vi]
+    #[arg(long, value_enum)]
+    pub lang: Option<LangArg>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -162,6 +203,10 @@ pub struct ExportBagitArgs {
     /// Only the files recorded by this batch (its number in the catalog, or its uuid)
     #[arg(long, value_name = "N")]
     pub batch: Option<String>,
+
+    /// Language of messages [default: `lang` in the config, else vi]
+    #[arg(long, value_enum)]
+    pub lang: Option<LangArg>,
 }
 
 #[derive(Debug, Args)]
@@ -172,6 +217,10 @@ pub struct ExportTextArgs {
     /// Only this collection
     #[arg(long)]
     pub collection: Option<String>,
+
+    /// Language of messages [default: `lang` in the config, else vi]
+    #[arg(long, value_enum)]
+    pub lang: Option<LangArg>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

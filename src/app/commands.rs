@@ -16,6 +16,17 @@ use super::exit::{Exit, Failure};
 use super::progress::{self, Display};
 use super::{render, Outcome};
 
+/// The language of the command's messages before its settings are loaded (they may be what
+/// fails): `--lang`, else the config's `lang`, else Vietnamese.
+pub fn message_lang(cli: &Cli) -> Lang {
+    let config = cli.config.as_deref().unwrap_or(Path::new("pipeline.toml"));
+    match cli.lang() {
+        Some(LangArg::Vi) => Lang::Vi,
+        Some(LangArg::En) => Lang::En,
+        None => sohoa::config::lang_of(config).unwrap_or(Lang::Vi),
+    }
+}
+
 pub fn dispatch(cli: Cli) -> Outcome {
     match cli.command {
         Command::Init(args) => init(&args),
@@ -39,6 +50,8 @@ pub fn dispatch(cli: Cli) -> Outcome {
             super::lookup::search(&load_settings(cli.config.as_deref())?, &args)
         }
         Command::Show(args) => super::lookup::show(&load_settings(cli.config.as_deref())?, &args),
+        Command::Completions(args) => super::manuals::completions(&args),
+        Command::Manpage(args) => super::manuals::manpage(&args),
     }
 }
 
@@ -64,11 +77,24 @@ fn init(args: &InitArgs) -> Outcome {
     std::fs::write(&args.path, TEMPLATE)
         .with_context(|| format!("cannot write {}", args.path.display()))
         .map_err(Failure::usage)?;
-    eprintln!(
-        "sohoa: wrote {}; edit the [[collection]] sections, then `sohoa run`",
-        args.path.display()
-    );
+    let path = args.path.display();
+    match message_lang_of(args.lang) {
+        Lang::Vi => {
+            eprintln!("sohoa: đã ghi {path}; sửa các mục [[collection]], rồi chạy `sohoa run`")
+        }
+        Lang::En => {
+            eprintln!("sohoa: wrote {path}; edit the [[collection]] sections, then `sohoa run`")
+        }
+    }
     Ok(Exit::Ok)
+}
+
+/// `--lang` when given, else Vietnamese: for a command that reads no config.
+fn message_lang_of(arg: Option<LangArg>) -> Lang {
+    match arg {
+        Some(LangArg::En) => Lang::En,
+        _ => Lang::Vi,
+    }
 }
 
 /// `--lang` when given, else `lang` in the config.
@@ -101,7 +127,7 @@ fn run(settings: &Settings, args: &RunArgs) -> Outcome {
         tessdata: settings.ocr.tessdata.clone(),
         retry_tessdata: settings.ocr.retry_tessdata.clone(),
     };
-    let cancel = cancel_on_ctrl_c();
+    let cancel = cancel_on_ctrl_c(lang);
     let display = Display::choose(args.quiet, lang);
     let summary = pipeline::run(
         settings,
@@ -127,17 +153,24 @@ fn run(settings: &Settings, args: &RunArgs) -> Outcome {
 
 /// First Ctrl-C: finish the files in hand, commit, stop. Second: leave at once (the archive
 /// is consistent at every instant, so this loses only uncommitted work).
-fn cancel_on_ctrl_c() -> Arc<AtomicBool> {
+fn cancel_on_ctrl_c(lang: Lang) -> Arc<AtomicBool> {
     let cancel = Arc::new(AtomicBool::new(false));
     let flag = Arc::clone(&cancel);
     let installed = ctrlc::set_handler(move || {
         if flag.swap(true, Ordering::SeqCst) {
             std::process::exit(130);
         }
-        eprintln!("\nsohoa: stopping after the pages in hand; Ctrl-C again to quit now");
+        match lang {
+            Lang::Vi => eprintln!(
+                "\nsohoa: đang dừng: hoàn tất các trang đang xử lý; nhấn Ctrl-C lần nữa để thoát ngay"
+            ),
+            Lang::En => {
+                eprintln!("\nsohoa: stopping after the pages in hand; Ctrl-C again to quit now")
+            }
+        }
     });
     if let Err(e) = installed {
-        progress::warn(&format!("Ctrl-C will not stop cleanly: {e}"));
+        progress::warn(&format!("Ctrl-C will not stop cleanly: {e}"), lang);
     }
     cancel
 }
@@ -160,10 +193,10 @@ fn export_text(settings: &Settings, args: &ExportTextArgs) -> Outcome {
         Catalog::open_existing(&settings.archive.join(CATALOG_FILE)).map_err(Failure::archive)?;
     let written = sohoa::export::export_text(&catalog, args.collection.as_deref(), &args.out)
         .map_err(Failure::archive)?;
-    eprintln!(
-        "sohoa: wrote {} text files under {}",
-        written.files,
-        args.out.display()
-    );
+    let (files, out) = (written.files, args.out.display());
+    match resolve_lang(args.lang, settings) {
+        Lang::Vi => eprintln!("sohoa: đã ghi {files} tệp văn bản vào {out}"),
+        Lang::En => eprintln!("sohoa: wrote {files} text files under {out}"),
+    }
     Ok(Exit::Ok)
 }

@@ -4,8 +4,11 @@
 mod cli;
 mod commands;
 mod exit;
+mod i18n;
+mod i18n_vi;
 mod lookup;
 mod lookup_render;
+mod manuals;
 mod pdf_cmd;
 mod progress;
 mod render;
@@ -14,8 +17,6 @@ mod verify_cmd;
 mod verify_render;
 
 use std::process::ExitCode;
-
-use clap::Parser;
 
 use exit::Exit;
 
@@ -54,12 +55,24 @@ pub fn limit_heap_arenas() {
     }
 }
 
+/// Die quietly of SIGPIPE, as Unix tools do, when stdout is a pipe whose reader has gone
+/// (`sohoa search … | head`): Rust ignores the signal, which turns every later `print!`
+/// into a panic. Nothing is lost: the archive is consistent at every instant, and results
+/// go to stdout only once the work is done.
+pub fn die_on_broken_pipe() {
+    // SAFETY: restores the default disposition of one signal, before any other thread runs.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
 pub fn main() -> ExitCode {
-    let cli = cli::Cli::parse();
+    let cli = manuals::parse();
+    let lang = commands::message_lang(&cli);
     match commands::dispatch(cli) {
         Ok(exit) => exit.into(),
         Err(failure) => {
-            eprintln!("sohoa: error: {:#}", failure.error);
+            eprintln!("{}", i18n::error_line(&failure.error, lang));
             failure.exit.into()
         }
     }

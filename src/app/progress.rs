@@ -14,9 +14,10 @@ use sohoa::progress::{PlanTotals, Progress};
 
 use super::render::dec;
 
-/// Print a warning line on stderr.
-pub fn warn(message: &str) {
-    eprintln!("sohoa: warning: {message}");
+/// Print a warning line on stderr, in the operator's language.
+pub fn warn(message: &str, lang: Lang) {
+    let label = super::i18n::warning_label(lang);
+    eprintln!("sohoa: {label}: {}", super::i18n::translate(message, lang));
 }
 
 /// Seconds between two log lines when stderr is not a terminal.

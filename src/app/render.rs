@@ -7,6 +7,8 @@ use sohoa::config::Lang;
 use sohoa::pipeline::summary::CollectionSummary;
 use sohoa::pipeline::{Action, RunPlan, RunSummary};
 
+use super::i18n::translate;
+
 /// Integer with thousands separators: `.` in Vietnamese, `,` in English.
 pub fn int(n: u64, lang: Lang) -> String {
     let sep = match lang {
@@ -59,7 +61,8 @@ pub fn summary(s: &RunSummary, lang: Lang) -> String {
         } else {
             "cannot read"
         };
-        let _ = writeln!(out, "! {}: {label} {}: {}", p.collection, p.path, p.message);
+        let message = translate(&p.message, lang);
+        let _ = writeln!(out, "! {}: {label} {}: {message}", p.collection, p.path);
     }
     let (f, l) = (&s.files, lang);
     let _ = match lang {
@@ -99,11 +102,15 @@ fn collection(out: &mut String, c: &CollectionSummary, l: Lang) {
             int(c.in_progress, l), int(c.pages, l), int(c.pages_flagged, l)
         ),
     };
+    // The kind stays the stable code scripts match on; the message is the operator's.
     for f in &c.failures {
         let _ = writeln!(
             out,
             "  ✗ {} · {} · {}: {}",
-            f.dossier, f.file, f.kind, f.message
+            f.dossier,
+            f.file,
+            f.kind,
+            translate(&f.message, l)
         );
     }
 }
