@@ -93,6 +93,56 @@ fn init_writes_a_template_and_refuses_to_overwrite() {
 }
 
 #[test]
+fn init_then_run_in_an_empty_folder_names_the_key_to_edit_then_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let sohoa = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_sohoa"))
+            .current_dir(dir.path())
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let out = sohoa(&["init", "--lang", "en", "-c", "may-quet.toml"]);
+    assert_eq!(out.status.code(), Some(0), "{}", describe(&out));
+    let config = dir.path().join("may-quet.toml");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("set its `source`"));
+
+    // The template's sources do not exist here: one line says which key to edit.
+    let out = sohoa(&["-c", "may-quet.toml", "run", "--lang", "en"]);
+    assert_eq!(out.status.code(), Some(2), "{}", describe(&out));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains("collection cu-tru") && err.contains("`source`"),
+        "{err}"
+    );
+
+    // Pointed at a scanner folder, the same file runs.
+    let scans = dir.path().join("scans");
+    std::fs::create_dir_all(scans.join("HS-1")).unwrap();
+    std::fs::copy(
+        common::real_corpus().join("viet.tif"),
+        scans.join("HS-1/trang-1.tif"),
+    )
+    .unwrap();
+    let text = std::fs::read_to_string(&config).unwrap();
+    let text = text
+        .replace("\"fixtures/scans/cu-tru\"", "\"scans\"")
+        .replace("\"fixtures/scans/ket-qua\"", "\"scans\"");
+    std::fs::write(&config, text).unwrap();
+    let out = sohoa(&["-c", "may-quet.toml", "run", "cu-tru", "--quiet"]);
+    assert_eq!(out.status.code(), Some(0), "{}", describe(&out));
+
+    // And is only overwritten when asked.
+    assert_eq!(
+        sohoa(&["init", "-c", "may-quet.toml"]).status.code(),
+        Some(2)
+    );
+    let out = sohoa(&["init", "-c", "may-quet.toml", "--force"]);
+    assert_eq!(out.status.code(), Some(0), "{}", describe(&out));
+}
+
+#[test]
 fn every_example_config_parses() {
     let repo = common::repo();
     let mut configs = vec![repo.join("pipeline.toml")];

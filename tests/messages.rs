@@ -14,7 +14,7 @@ use common::{describe, fixtures, repo, Collection, Workplace};
 const LIMIT: Duration = Duration::from_secs(120);
 
 /// A workplace whose config sets no language (so Vietnamese) over one dossier holding an
-/// empty page file, whose source folder `missing` names a folder that does not exist.
+/// empty page file; `scans` may name a folder that does not exist.
 fn vietnamese_workplace(scans: &Path) -> Workplace {
     let place = Workplace::new(&[Collection {
         id: "cu-tru",

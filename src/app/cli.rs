@@ -154,11 +154,14 @@ pub struct RunArgs {
 
 #[derive(Debug, Args)]
 pub struct InitArgs {
-    /// Where to write the template
-    #[arg(default_value = "pipeline.toml")]
-    pub path: PathBuf,
+    /// Where to write the template [default: the --config FILE, else ./pipeline.toml]
+    pub path: Option<PathBuf>,
 
-    /// Language of messages [default: `lang` in the config, else vi]
+    /// Overwrite the file if it exists
+    #[arg(long)]
+    pub force: bool,
+
+    /// Language of messages [default: vi]
     #[arg(long, value_enum)]
     pub lang: Option<LangArg>,
 }

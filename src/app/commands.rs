@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use anyhow::{anyhow, Context};
 use sohoa::catalog::Catalog;
-use sohoa::config::{Lang, Settings, TEMPLATE};
+use sohoa::config::{CollectionSettings, Lang, Settings, TEMPLATE};
 use sohoa::ocr::TesseractFactory;
 use sohoa::pipeline::{self, RunError, RunOptions, CATALOG_FILE};
 
@@ -29,7 +29,7 @@ pub fn message_lang(cli: &Cli) -> Lang {
 
 pub fn dispatch(cli: Cli) -> Outcome {
     match cli.command {
-        Command::Init(args) => init(&args),
+        Command::Init(args) => init(&args, cli.config.as_deref()),
         Command::Run(args) => run(&load_settings(cli.config.as_deref())?, &args),
         Command::Export(ExportCommand::Text(args)) => {
             export_text(&load_settings(cli.config.as_deref())?, &args)
@@ -67,26 +67,62 @@ fn load_settings(path: Option<&Path>) -> Result<Settings, Failure> {
     Settings::load(&path).map_err(Failure::usage)
 }
 
-fn init(args: &InitArgs) -> Outcome {
-    if args.path.exists() {
+/// Write the commented template, then say which of its source folders do not exist here,
+/// since those are the keys the operator must edit before the first run.
+fn init(args: &InitArgs, config: Option<&Path>) -> Outcome {
+    let path = args
+        .path
+        .as_deref()
+        .or(config)
+        .unwrap_or(Path::new("pipeline.toml"));
+    if path.exists() && !args.force {
         return Err(Failure::usage(anyhow!(
-            "{} already exists; not overwriting it",
-            args.path.display()
+            "{} already exists; not overwriting it (--force overwrites)",
+            path.display()
         )));
     }
-    std::fs::write(&args.path, TEMPLATE)
-        .with_context(|| format!("cannot write {}", args.path.display()))
+    std::fs::write(path, TEMPLATE)
+        .with_context(|| format!("cannot write {}", path.display()))
         .map_err(Failure::usage)?;
-    let path = args.path.display();
-    match message_lang_of(args.lang) {
-        Lang::Vi => {
-            eprintln!("sohoa: đã ghi {path}; sửa các mục [[collection]], rồi chạy `sohoa run`")
-        }
-        Lang::En => {
-            eprintln!("sohoa: wrote {path}; edit the [[collection]] sections, then `sohoa run`")
+    let lang = message_lang_of(args.lang);
+    let shown = path.display();
+    match lang {
+        Lang::Vi => eprintln!("sohoa: đã ghi {shown}"),
+        Lang::En => eprintln!("sohoa: wrote {shown}"),
+    }
+    let settings = Settings::load(path).map_err(Failure::usage)?;
+    for c in settings.collections.iter().filter(|c| !c.source.is_dir()) {
+        let (id, source) = (&c.id, c.source.display());
+        match lang {
+            Lang::Vi => eprintln!(
+                "sohoa: bộ sưu tập {id}: chưa có thư mục nguồn {source}: \
+                 sửa `source` của bộ sưu tập này thành thư mục máy quét ghi vào"
+            ),
+            Lang::En => eprintln!(
+                "sohoa: collection {id}: no source folder {source}: \
+                 set its `source` to the folder the scanner writes to"
+            ),
         }
     }
+    match lang {
+        Lang::Vi => eprintln!("sohoa: sau đó chạy `sohoa run`"),
+        Lang::En => eprintln!("sohoa: then `sohoa run`"),
+    }
     Ok(Exit::Ok)
+}
+
+/// A collection whose source folder does not exist is a configuration mistake (exit 2),
+/// said in one line naming the key to edit, before any work starts.
+fn check_sources(settings: &Settings, collections: &[&CollectionSettings]) -> Result<(), Failure> {
+    match collections.iter().find(|c| !c.source.exists()) {
+        Some(c) => Err(Failure::usage(anyhow!(
+            "collection {} has no source folder {}: set its `source` in {} to the folder the scanner writes to",
+            c.id,
+            c.source.display(),
+            settings.config_path.display()
+        ))),
+        None => Ok(()),
+    }
 }
 
 /// `--lang` when given, else Vietnamese: for a command that reads no config.
@@ -111,6 +147,7 @@ fn run(settings: &Settings, args: &RunArgs) -> Outcome {
         .select(&args.collections)
         .map_err(|e| Failure::usage(anyhow!(e)))?;
     let lang = resolve_lang(args.lang, settings);
+    check_sources(settings, &collections)?;
     if args.dry_run {
         let plan = pipeline::plan_only(settings, &collections).map_err(classify)?;
         print!("{}", render::plan(&plan, lang));

@@ -9,7 +9,10 @@ pub const VI: &[(&str, &str)] = &[
     // The binary.
     ("no configuration: {} does not exist; write one with `sohoa init` (or name another file with --config FILE)",
      "chưa có cấu hình: không có tệp {0}; tạo bằng `sohoa init` (hoặc chỉ tệp khác bằng --config TỆP)"),
-    ("{} already exists; not overwriting it", "{0} đã có; không ghi đè"),
+    ("{} already exists; not overwriting it (--force overwrites)",
+     "{0} đã có; không ghi đè (--force để ghi đè)"),
+    ("collection {} has no source folder {}: set its `source` in {} to the folder the scanner writes to",
+     "bộ sưu tập {0} chưa có thư mục nguồn {1}: sửa `source` của bộ sưu tập này trong {2} thành thư mục máy quét ghi vào"),
     ("{} already exists; a bag is only written into a new folder",
      "{0} đã có; gói BagIt chỉ được ghi vào một thư mục mới"),
     ("bad query {}: {}", "truy vấn {0} không hợp lệ: {1}"),
