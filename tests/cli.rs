@@ -192,3 +192,20 @@ fn a_missing_language_model_is_a_configuration_error() {
         "{err}"
     );
 }
+
+#[test]
+fn a_dry_run_with_json_lists_every_file_it_would_read_and_changes_nothing() {
+    let place = Workplace::fixtures();
+    let out = place.run(&["run", "--dry-run", "--json"], LIMIT);
+    assert_eq!(out.status.code(), Some(0), "{}", describe(&out));
+    let plan: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let cu_tru = &plan["collections"][0];
+    assert_eq!(cu_tru["id"], "cu-tru");
+    assert_eq!(cu_tru["dossiers"], 10);
+    let files = cu_tru["files"].as_array().unwrap();
+    assert_eq!(cu_tru["new"], files.len());
+    assert!(files
+        .iter()
+        .any(|f| f["file"] == "CT-2023-0001/trang-1.jpg" && f["action"] == "new"));
+    assert!(!place.archive().join("catalog.sqlite").exists());
+}

@@ -150,7 +150,12 @@ fn run(settings: &Settings, args: &RunArgs) -> Outcome {
     check_sources(settings, &collections)?;
     if args.dry_run {
         let plan = pipeline::plan_only(settings, &collections).map_err(classify)?;
-        print!("{}", render::plan(&plan, lang));
+        if args.json {
+            let json = serde_json::to_string_pretty(&render::plan_json(&plan));
+            println!("{}", json.map_err(Failure::archive)?);
+        } else {
+            print!("{}", render::plan(&plan, lang));
+        }
         return Ok(Exit::Ok);
     }
     let options = RunOptions {

@@ -115,6 +115,51 @@ fn collection(out: &mut String, c: &CollectionSummary, l: Lang) {
     }
 }
 
+/// The `--dry-run --json` plan: per collection the counts of the text form and every file
+/// that would be read, with what would be done to it (`new`, `changed`, `recheck`, `retry`).
+pub fn plan_json(plan: &RunPlan) -> serde_json::Value {
+    let collections: Vec<serde_json::Value> = plan
+        .collections
+        .iter()
+        .map(|c| {
+            let files: Vec<serde_json::Value> = c
+                .tasks
+                .iter()
+                .map(|t| {
+                    let action = match t.action {
+                        Action::New => "new",
+                        Action::Changed => "changed",
+                        Action::Recheck { .. } => "recheck",
+                        Action::Retry => "retry",
+                    };
+                    serde_json::json!({
+                        "dossier": t.key.dossier,
+                        "file": t.key.rel_path,
+                        "bytes": t.source.size,
+                        "action": action,
+                    })
+                })
+                .collect();
+            let count = |name: &str| files.iter().filter(|f| f["action"] == name).count();
+            serde_json::json!({
+                "id": c.id,
+                "name": c.name,
+                "dossiers": c.dossiers.len(),
+                "new": count("new") + count("retry"),
+                "changed": count("changed"),
+                "recheck": count("recheck"),
+                "unchanged": c.unchanged,
+                "problems": c.problems.iter().map(|p| serde_json::json!({
+                    "path": p.path.display().to_string(),
+                    "message": p.message,
+                })).collect::<Vec<_>>(),
+                "files": files,
+            })
+        })
+        .collect();
+    serde_json::json!({ "dry_run": true, "collections": collections })
+}
+
 /// The `--dry-run` plan.
 pub fn plan(plan: &RunPlan, l: Lang) -> String {
     let mut out = String::new();
