@@ -254,6 +254,11 @@ pub struct ReportArgs {
     #[arg(long, value_enum, default_value = "collection")]
     pub by: ByArg,
 
+    /// Instead of the figures, list which files failed or which pages need review, with
+    /// the reason, operator, centre and day (in HTML: the page with that list in full)
+    #[arg(long, value_enum, value_name = "LIST")]
+    pub list: Option<ListArg>,
+
     /// Count only dossiers whose latest file was recorded on or after this day (YYYY-MM-DD, UTC)
     #[arg(long, value_name = "DATE")]
     pub since: Option<chrono::NaiveDate>,
@@ -277,6 +282,14 @@ pub enum FormatArg {
     Json,
     Csv,
     Html,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ListArg {
+    /// Files that could not be read
+    Failed,
+    /// Pages with a review flag
+    Review,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

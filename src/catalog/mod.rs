@@ -30,6 +30,7 @@ mod search_tiers;
 mod show;
 mod status;
 mod types;
+mod worklist;
 mod write;
 
 #[cfg(test)]
@@ -56,6 +57,7 @@ pub use types::{
     BatchCounts, BatchEnd, BatchId, BatchRow, BatchStatus, CollectionInfo, CollectionStatus,
     DossierPlan, FailureRow, KnownFile, NewBatch, PageText,
 };
+pub use worklist::{WorkItem, WorkKind};
 
 use schema::Existing;
 

@@ -9,6 +9,7 @@
 //! (`docs/report.md`), versioned by [`SCHEMA_VERSION`].
 
 pub mod schedule;
+pub mod worklist;
 
 use std::collections::BTreeMap;
 

@@ -9,7 +9,7 @@ use sohoa::report::Report;
 
 use super::labels::Labels;
 
-const BOM: &str = "\u{feff}";
+pub(super) const BOM: &str = "\u{feff}";
 
 pub fn render(report: &Report, lang: Lang) -> String {
     let l = Labels::of(lang);
@@ -57,7 +57,7 @@ fn plain(x: f64, lang: Lang) -> String {
     }
 }
 
-fn line(out: &mut String, cells: impl Iterator<Item = String>) {
+pub(super) fn line(out: &mut String, cells: impl Iterator<Item = String>) {
     let cells: Vec<String> = cells.map(|c| quote(&c)).collect();
     out.push_str(&cells.join(","));
     out.push_str("\r\n");

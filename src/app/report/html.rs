@@ -2,12 +2,13 @@
 //! no font or image fetched), so it can be mailed, opened offline and printed on A4. Per
 //! collection: the headline, summary cards, a progress bar, a burn-up chart of digitised
 //! dossiers per day against the target line and the deadline, and the per-centre and
-//! per-operator tables.
+//! per-operator tables; then the worklists: which files failed and which pages need review.
 
 use std::fmt::Write;
 
 use chrono::NaiveDate;
 use sohoa::config::Lang;
+use sohoa::report::worklist::Worklist;
 use sohoa::report::{CollectionReport, Group, Report};
 
 use super::labels::{date, Labels};
@@ -30,11 +31,20 @@ section { border-top: 2px solid #1f5fa8; padding-top: 12px; margin-bottom: 26px;
 table { border-collapse: collapse; font-size: 12px; margin: 8px 0; }
 th, td { border: 1px solid #c8d3e0; padding: 3px 8px; } td { text-align: right; }
 td:first-child, th:first-child { text-align: left; } th { background: #eef2f7; }
+table.list td { text-align: left; } caption { text-align: left; font-weight: bold; }
 svg text { font-size: 11px; font-family: 'Liberation Sans', Arial, sans-serif; }
 @media print { body { margin: 0; } .card { border-color: #999; } }
 ";
 
-pub fn render(report: &Report, lang: Lang, generated: &str) -> String {
+/// The page, with the worklists as sections after the collections (at most `rows` lines
+/// each).
+pub fn render(
+    report: &Report,
+    worklists: &[Worklist],
+    rows: usize,
+    lang: Lang,
+    generated: &str,
+) -> String {
     let l = Labels::of(lang);
     let mut out = String::new();
     let _ = write!(
@@ -52,6 +62,9 @@ pub fn render(report: &Report, lang: Lang, generated: &str) -> String {
     );
     for c in &report.collections {
         collection(&mut out, c, report.today, lang);
+    }
+    for list in worklists {
+        super::worklist::html_section(&mut out, list, lang, rows);
     }
     out.push_str("</body>\n</html>\n");
     out

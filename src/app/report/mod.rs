@@ -8,15 +8,18 @@ mod csv;
 mod html;
 mod labels;
 mod text;
+mod worklist;
 
 use anyhow::{anyhow, Context};
 use chrono::{NaiveDate, SecondsFormat, Utc};
 use sohoa::catalog::Catalog;
+use sohoa::catalog::WorkKind;
 use sohoa::config::Settings;
 use sohoa::pipeline::CATALOG_FILE;
+use sohoa::report::worklist::Worklist;
 use sohoa::report::{self, GroupBy, ReportOptions};
 
-use super::cli::{ByArg, FormatArg, ReportArgs};
+use super::cli::{ByArg, FormatArg, ListArg, ReportArgs};
 use super::commands::resolve_lang;
 use super::exit::{Exit, Failure};
 use super::Outcome;
@@ -44,18 +47,41 @@ pub fn report(settings: &Settings, args: &ReportArgs) -> Outcome {
     };
     let catalog =
         Catalog::open_existing(&settings.archive.join(CATALOG_FILE)).map_err(Failure::archive)?;
-    let report = report::build(&catalog, &collections, &options).map_err(Failure::archive)?;
     let generated = Utc::now().to_rfc3339_opts(SecondsFormat::Secs, true);
     let format = if args.json {
         FormatArg::Json
     } else {
         args.format
     };
-    let rendered = match format {
-        FormatArg::Text => text::render(&report, lang),
-        FormatArg::Csv => csv::render(&report, lang),
-        FormatArg::Html => html::render(&report, lang, &generated),
-        FormatArg::Json => json(&report, &generated)?,
+    let lists = |kinds: &[WorkKind]| -> Result<Vec<Worklist>, Failure> {
+        kinds
+            .iter()
+            .map(|&k| report::worklist::build(&catalog, &collections, k).map_err(Failure::archive))
+            .collect()
+    };
+    let rendered = match (args.list.map(work_kind), format) {
+        (Some(kind), FormatArg::Text) => worklist::text(&lists(&[kind])?[0], lang),
+        (Some(kind), FormatArg::Csv) => worklist::csv(&lists(&[kind])?[0], lang),
+        (Some(kind), FormatArg::Json) => json(&lists(&[kind])?[0], &generated)?,
+        (kind, format) => {
+            let report =
+                report::build(&catalog, &collections, &options).map_err(Failure::archive)?;
+            match format {
+                FormatArg::Text => text::render(&report, lang),
+                FormatArg::Csv => csv::render(&report, lang),
+                FormatArg::Json => json(&report, &generated)?,
+                // The page always carries the worklists: in full when one is asked for.
+                FormatArg::Html => match kind {
+                    Some(kind) => {
+                        html::render(&report, &lists(&[kind])?, usize::MAX, lang, &generated)
+                    }
+                    None => {
+                        let both = lists(&[WorkKind::Failed, WorkKind::Review])?;
+                        html::render(&report, &both, worklist::HTML_ROWS, lang, &generated)
+                    }
+                },
+            }
+        }
     };
     match &args.output {
         Some(path) => std::fs::write(path, rendered)
@@ -66,7 +92,7 @@ pub fn report(settings: &Settings, args: &ReportArgs) -> Outcome {
     Ok(Exit::Ok)
 }
 
-fn json(report: &report::Report, generated: &str) -> Result<String, Failure> {
+fn json(report: &impl serde::Serialize, generated: &str) -> Result<String, Failure> {
     let mut value = serde_json::to_value(report).map_err(Failure::archive)?;
     value["generated_at"] = serde_json::Value::String(generated.to_string());
     let mut text = serde_json::to_string_pretty(&value).map_err(Failure::archive)?;
@@ -85,6 +111,13 @@ fn today(flag: Option<NaiveDate>) -> Result<NaiveDate, Failure> {
             ))
         }),
         Err(_) => Ok(Utc::now().date_naive()),
+    }
+}
+
+fn work_kind(list: ListArg) -> WorkKind {
+    match list {
+        ListArg::Failed => WorkKind::Failed,
+        ListArg::Review => WorkKind::Review,
     }
 }
 
