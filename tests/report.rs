@@ -280,15 +280,25 @@ fn bad_targets_exit_2_naming_file_and_line() {
         "[archive]\npath = \"a\"\n[[collection]]\nid = \"x\"\nsource = \"s\"\ntarget = 5\npage_target = 0\n",
     )
     .unwrap();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_sohoa"))
-        .current_dir(dir.path())
-        .arg("report")
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2), "{}", describe(&out));
-    let err = String::from_utf8_lossy(&out.stderr);
+    let report = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_sohoa"))
+            .current_dir(dir.path())
+            .arg("report")
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{}", describe(&out));
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let err = report(&["--lang", "en"]);
     assert!(
         err.contains("pipeline.toml") && err.contains("line 7") && err.contains("page_target"),
+        "{err}"
+    );
+    // Vietnamese when the config names no language.
+    let err = report(&[]);
+    assert!(
+        err.contains("pipeline.toml") && err.contains("dòng 7") && err.contains("page_target"),
         "{err}"
     );
 }
@@ -305,4 +315,24 @@ fn without_an_archive_it_exits_3() {
     let out = place.run(&["report"], LIMIT);
     assert_eq!(out.status.code(), Some(3), "{}", describe(&out));
     assert!(String::from_utf8_lossy(&out.stderr).contains("catalog"));
+}
+
+#[test]
+fn days_are_taken_as_written_in_either_language_and_csv_columns_are_distinct() {
+    let iso = report(&["--since", "2026-11-01", "--until", "2026-11-30", "--json"]);
+    let vi = report(&["--since", "01/11/2026", "--until", "30/11/2026", "--json"]);
+    assert_eq!(redacted_json(&iso), redacted_json(&vi));
+
+    let csv = report(&["--format", "csv"]);
+    let header: Vec<&str> = csv
+        .trim_start_matches('\u{feff}')
+        .lines()
+        .next()
+        .unwrap()
+        .split(',')
+        .collect();
+    let mut distinct = header.clone();
+    distinct.sort();
+    distinct.dedup();
+    assert_eq!(distinct.len(), header.len(), "{header:?}");
 }

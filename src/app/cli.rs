@@ -108,6 +108,15 @@ pub struct VerifyArgs {
     pub quiet: bool,
 }
 
+/// A day as `2026-11-01` or as Vietnamese write it, `01/11/2026` (the forms `search --born`
+/// takes for a full date).
+fn parse_day(text: &str) -> Result<chrono::NaiveDate, String> {
+    ["%Y-%m-%d", "%d/%m/%Y"]
+        .iter()
+        .find_map(|format| chrono::NaiveDate::parse_from_str(text, format).ok())
+        .ok_or_else(|| format!("{text:?} is not a day like 2026-11-01 or 01/11/2026"))
+}
+
 fn parse_percent(text: &str) -> Result<f64, String> {
     match text.trim_end_matches('%').parse::<f64>() {
         Ok(p) if p > 0.0 && p <= 100.0 => Ok(p),
@@ -259,12 +268,13 @@ pub struct ReportArgs {
     #[arg(long, value_enum, value_name = "LIST")]
     pub list: Option<ListArg>,
 
-    /// Count only dossiers whose latest file was recorded on or after this day (YYYY-MM-DD, UTC)
-    #[arg(long, value_name = "DATE")]
+    /// Count only dossiers whose latest file was recorded on or after this day (2026-11-01
+    /// or 01/11/2026, UTC)
+    #[arg(long, value_name = "DATE", value_parser = parse_day)]
     pub since: Option<chrono::NaiveDate>,
 
-    /// … and on or before this day (YYYY-MM-DD, UTC)
-    #[arg(long, value_name = "DATE")]
+    /// … and on or before this day
+    #[arg(long, value_name = "DATE", value_parser = parse_day)]
     pub until: Option<chrono::NaiveDate>,
 
     /// Write to this file instead of stdout

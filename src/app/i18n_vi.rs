@@ -130,6 +130,9 @@ pub const VI: &[(&str, &str)] = &[
     ("Not a directory (os error 20)", "không phải thư mục (lỗi hệ thống 20)"),
     ("Is a directory (os error 21)", "là một thư mục (lỗi hệ thống 21)"),
     ("Input/output error (os error 5)", "lỗi vào/ra (lỗi hệ thống 5)"),
+    // Units a message names.
+    ("pages", "trang"),
+    ("dossiers", "hồ sơ"),
     // General shapes last: they match almost anything.
     ("cannot read {}: {}", "không đọc được {0}: {1}"),
     ("{}: {}", "{0}: {1}"),

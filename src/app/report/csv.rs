@@ -5,7 +5,7 @@
 //! spreadsheet set to Vietnamese expects), quoted when it holds a comma.
 
 use sohoa::config::Lang;
-use sohoa::report::Report;
+use sohoa::report::{GroupBy, Report};
 
 use super::labels::Labels;
 
@@ -25,8 +25,18 @@ pub fn render(report: &Report, lang: Lang) -> String {
         l.pages,
         l.percent,
     ];
+    // By collection, the group is the collection itself: one column, not the same twice.
+    let keyed = report.by != GroupBy::Collection;
+    let keep = |i: &usize| keyed || *i != 1;
     let mut out = String::from(BOM);
-    line(&mut out, header.iter().map(|h| h.to_string()));
+    line(
+        &mut out,
+        header
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| keep(i))
+            .map(|(_, h)| h.to_string()),
+    );
     for c in &report.collections {
         for g in &c.groups {
             let k = &g.counts;
@@ -42,7 +52,8 @@ pub fn render(report: &Report, lang: Lang) -> String {
                 k.pages.to_string(),
                 g.percent.map_or_else(String::new, |p| plain(p, lang)),
             ];
-            line(&mut out, cells.into_iter());
+            let cells = cells.into_iter().enumerate().filter(|(i, _)| keep(i));
+            line(&mut out, cells.map(|(_, c)| c));
         }
     }
     out

@@ -11,7 +11,7 @@ use sohoa::config::Lang;
 use sohoa::report::worklist::Worklist;
 use sohoa::report::{CollectionReport, Group, Report};
 
-use super::labels::{date, Labels};
+use super::labels::{date, time, Labels};
 use super::text::{eta_line, group_cells, group_header, headline, pages_line, rate_line};
 use crate::app::render::{dec, int};
 
@@ -58,7 +58,7 @@ pub fn render(
         l.as_of,
         date(report.today, lang),
         l.generated,
-        esc(generated)
+        esc(&time(generated, lang))
     );
     for c in &report.collections {
         collection(&mut out, c, report.today, lang);

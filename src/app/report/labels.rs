@@ -155,6 +155,14 @@ impl Labels {
     }
 }
 
+/// A UTC time (RFC 3339, as JSON carries it) to the minute, the day written as in [`date`].
+pub fn time(rfc3339: &str, lang: Lang) -> String {
+    match chrono::DateTime::parse_from_rfc3339(rfc3339) {
+        Ok(t) => format!("{} {} UTC", date(t.date_naive(), lang), t.format("%H:%M")),
+        Err(_) => rfc3339.to_string(),
+    }
+}
+
 /// A day as people of that language write it.
 pub fn date(d: NaiveDate, lang: Lang) -> String {
     match lang {
