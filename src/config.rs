@@ -460,14 +460,28 @@ mod tests {
 
     #[test]
     fn walk_ignore_replaces_the_defaults_and_bad_globs_are_named() {
-        let defaults: Vec<String> = parse(MINIMAL).unwrap().ignore.patterns().map(String::from).collect();
+        let defaults: Vec<String> = parse(MINIMAL)
+            .unwrap()
+            .ignore
+            .patterns()
+            .map(String::from)
+            .collect();
         assert_eq!(defaults, DEFAULT_IGNORE);
-        let text = MINIMAL.replace("[[collection]]", "[walk]\nignore = [\"*.bak\"]\n[[collection]]");
+        let text = MINIMAL.replace(
+            "[[collection]]",
+            "[walk]\nignore = [\"*.bak\"]\n[[collection]]",
+        );
         let s = parse(&text).unwrap();
         assert_eq!(s.ignore.patterns().collect::<Vec<_>>(), ["*.bak"]);
-        let text = MINIMAL.replace("[[collection]]", "[walk]\nignore = [\"[x\"]\n[[collection]]");
+        let text = MINIMAL.replace(
+            "[[collection]]",
+            "[walk]\nignore = [\"[x\"]\n[[collection]]",
+        );
         let err = parse(&text).unwrap_err().to_string();
-        assert!(err.contains("[walk] ignore") && err.contains("\"[x\""), "{err}");
+        assert!(
+            err.contains("[walk] ignore") && err.contains("\"[x\""),
+            "{err}"
+        );
     }
 
     #[test]

@@ -70,8 +70,16 @@ fn rows() -> Vec<(String, Entry, Expect)> {
         row("HS-1/trang-2.jfif", Jpeg, Archived),
         row("HS-1/trang-3", Copy("12.tif"), Archived),
         row("HS-1/trang-4.jpg.bak", Jpeg, Archived),
-        row("HS-1/Thumbs.db", Bytes(b"\xd0\xcf\x11\xe0thumbs"), Skipped("Thumbs.db")),
-        row("HS-1/._trang-1.tif", Bytes(b"\0\x05\x16\x07"), Skipped("._*")),
+        row(
+            "HS-1/Thumbs.db",
+            Bytes(b"\xd0\xcf\x11\xe0thumbs"),
+            Skipped("Thumbs.db"),
+        ),
+        row(
+            "HS-1/._trang-1.tif",
+            Bytes(b"\0\x05\x16\x07"),
+            Skipped("._*"),
+        ),
         row("HS-1/.trang-5.jpg", Jpeg, Skipped(".*")),
         row("HS-2/trang-1.tif", Copy("12.tif"), Archived),
         row(
@@ -79,8 +87,16 @@ fn rows() -> Vec<(String, Entry, Expect)> {
             Bytes(PK),
             unsupported("HS-2", "not a page format sohoa reads (Word document)"),
         ),
-        row("HS-3/trang-1.jp2", Bytes(JP2), unsupported("HS-3", "JPEG 2000")),
-        row("HS-3/trang-2.heic", Bytes(HEIC), unsupported("HS-3", "HEIF")),
+        row(
+            "HS-3/trang-1.jp2",
+            Bytes(JP2),
+            unsupported("HS-3", "JPEG 2000"),
+        ),
+        row(
+            "HS-3/trang-2.heic",
+            Bytes(HEIC),
+            unsupported("HS-3", "HEIF"),
+        ),
         row(
             "HS-4/ghi-chu",
             Bytes("Hồ sơ thiếu trang 3\n".as_bytes()),
@@ -94,8 +110,16 @@ fn rows() -> Vec<(String, Entry, Expect)> {
             Link("../HS-1"),
             symlink("links to folders are not followed"),
         ),
-        row("HS-6/len", Link(".."), symlink("links to folders are not followed")),
-        row("HS-6/vong", Link("vong"), symlink("broken or looping symbolic link")),
+        row(
+            "HS-6/len",
+            Link(".."),
+            symlink("links to folders are not followed"),
+        ),
+        row(
+            "HS-6/vong",
+            Link("vong"),
+            symlink("broken or looping symbolic link"),
+        ),
         row("HS-7/Bến.tif", Copy("viet.tif"), Archived),
         (
             nfd("HS-7/Bến.tif"),
@@ -274,7 +298,11 @@ fn ignore_patterns_come_from_pipeline_toml_and_an_empty_list_skips_nothing() {
     let src = tempfile::tempdir().unwrap();
     let rows = [
         ("HS-1/trang-1.tif", Entry::Copy("12.tif"), Expect::Archived),
-        ("HS-1/trang-1.tif.bak", Entry::Copy("12.tif"), Expect::Skipped("*.bak")),
+        (
+            "HS-1/trang-1.tif.bak",
+            Entry::Copy("12.tif"),
+            Expect::Skipped("*.bak"),
+        ),
         (
             "HS-1/Thumbs.db",
             Entry::Bytes(b"x"),
@@ -298,7 +326,12 @@ fn ignore_patterns_come_from_pipeline_toml_and_an_empty_list_skips_nothing() {
     }]);
     let config = place.path().join("pipeline.toml");
     let text = std::fs::read_to_string(&config).unwrap();
-    let with = |ignore: &str| text.replace("[[collection]]", &format!("[walk]\nignore = {ignore}\n[[collection]]"));
+    let with = |ignore: &str| {
+        text.replace(
+            "[[collection]]",
+            &format!("[walk]\nignore = {ignore}\n[[collection]]"),
+        )
+    };
     std::fs::write(&config, with("[\"*.BAK\"]")).unwrap();
     let out = place.run(&["run", "--json", "--quiet"], LIMIT);
     let summary = json(&out);
@@ -306,7 +339,10 @@ fn ignore_patterns_come_from_pipeline_toml_and_an_empty_list_skips_nothing() {
     let failed = failures(&summary);
     let thumbs = &failed["HS-1/Thumbs.db"];
     assert_eq!(thumbs["kind"], "unsupported", "{summary}");
-    assert!(thumbs["message"].as_str().unwrap().contains("system file"), "{thumbs}");
+    assert!(
+        thumbs["message"].as_str().unwrap().contains("system file"),
+        "{thumbs}"
+    );
     assert_eq!(
         skips_of(&summary["collections"][0]["skipped_by"]),
         BTreeMap::from([("*.BAK".to_string(), 1)])
@@ -315,5 +351,8 @@ fn ignore_patterns_come_from_pipeline_toml_and_an_empty_list_skips_nothing() {
     let bad = place.run(&["run", "--quiet"], LIMIT);
     assert_eq!(bad.status.code(), Some(2), "{}", describe(&bad));
     let err = String::from_utf8_lossy(&bad.stderr);
-    assert!(err.contains("[walk] ignore") && err.contains("[unclosed"), "{err}");
+    assert!(
+        err.contains("[walk] ignore") && err.contains("[unclosed"),
+        "{err}"
+    );
 }

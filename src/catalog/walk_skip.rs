@@ -60,7 +60,8 @@ impl Catalog {
                 entries: row.get(1)?,
             })
         });
-        rows.and_then(Iterator::collect).during("read skipped entries")
+        rows.and_then(Iterator::collect)
+            .during("read skipped entries")
     }
 }
 

@@ -95,9 +95,18 @@ mod tests {
     #[test]
     fn debris_is_matched_by_name_whatever_its_case() {
         let rules = IgnoreRules::new(&DEFAULT_IGNORE).unwrap();
-        assert_eq!(rules.matching("thumbs.db", "HS-1/thumbs.db"), Some("Thumbs.db"));
-        assert_eq!(rules.matching("Desktop.ini", "Desktop.ini"), Some("desktop.ini"));
-        assert_eq!(rules.matching("._trang-1.jpg", "HS-1/._trang-1.jpg"), Some("._*"));
+        assert_eq!(
+            rules.matching("thumbs.db", "HS-1/thumbs.db"),
+            Some("Thumbs.db")
+        );
+        assert_eq!(
+            rules.matching("Desktop.ini", "Desktop.ini"),
+            Some("desktop.ini")
+        );
+        assert_eq!(
+            rules.matching("._trang-1.jpg", "HS-1/._trang-1.jpg"),
+            Some("._*")
+        );
         assert_eq!(rules.matching("...", "HS-1/..."), Some(".*"));
         assert_eq!(rules.matching("trang-1.jpg", "HS-1/trang-1.jpg"), None);
         assert_eq!(rules.matching("Thumbs.db.jpg", "Thumbs.db.jpg"), None);

@@ -36,7 +36,10 @@ fn file<'a>(report: &'a WalkReport, rel_path: &str) -> &'a SourceFile {
 }
 
 fn refusal_kind(report: &WalkReport, rel_path: &str) -> Option<String> {
-    file(report, rel_path).refused.as_ref().map(|r| r.kind.clone())
+    file(report, rel_path)
+        .refused
+        .as_ref()
+        .map(|r| r.kind.clone())
 }
 
 #[test]
@@ -154,7 +157,10 @@ fn links_out_of_the_source_to_folders_and_loops_are_refused() {
     assert_eq!(refusal_kind(&report, "HS-1/page-3.jpg"), None);
     assert_eq!(refusal_kind(&report, "HS-1/up"), link_kind);
     let up = file(&report, "HS-1/up").refused.clone().unwrap();
-    assert!(up.message.contains("links to folders are not followed"), "{up:?}");
+    assert!(
+        up.message.contains("links to folders are not followed"),
+        "{up:?}"
+    );
 }
 
 #[test]
@@ -178,8 +184,12 @@ fn an_empty_ignore_list_walks_hidden_entries_too() {
     let dir = tempfile::tempdir().unwrap();
     touch(dir.path(), ".hidden/page-1.jpg");
     let none: [&str; 0] = [];
-    let report = walk_collection(dir.path(), Layout::Folder, &IgnoreRules::new(&none).unwrap())
-        .unwrap();
+    let report = walk_collection(
+        dir.path(),
+        Layout::Folder,
+        &IgnoreRules::new(&none).unwrap(),
+    )
+    .unwrap();
     assert_eq!(report.dossiers[0].code, ".hidden");
     assert!(report.skipped.is_empty());
 }
