@@ -85,6 +85,10 @@ pub fn separate_twins(files: &mut [SourceFile]) {
             } else {
                 "another Unicode form"
             };
+            if file.disk_name.as_deref() == Some(key.as_bytes()) {
+                // Keyed by its very name on disk: nothing more to keep.
+                file.disk_name = None;
+            }
             file.rel_path = key;
             file.twin = Some(FileFailure {
                 kind: NAME_TWIN.to_string(),

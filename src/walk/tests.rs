@@ -117,6 +117,7 @@ fn nfc_and_nfd_twins_get_keys_of_their_own_and_one_is_refused() {
     assert_eq!((kept.twin.as_ref(), kept.disk_name.as_ref()), (None, None));
     let twin = file(&report, &nfd);
     assert_eq!(twin.twin.as_ref().unwrap().kind, NAME_TWIN);
+    assert_eq!(twin.disk_name, None, "its key is its name on disk");
     assert!(twin.twin.as_ref().unwrap().message.contains("NFD"));
     // The same tree gives the same keys every time.
     let again = walk(dir.path(), Layout::Folder);
