@@ -194,6 +194,7 @@ fn build(
             size: 1,
             mtime_ns: 0,
             outcome: FileOutcome::Pages(vec![page]),
+            source_name: None,
         });
         if files.len() == SLICE || n + 1 == pages {
             let start = Instant::now();

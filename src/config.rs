@@ -14,6 +14,19 @@ use toml::Spanned;
 /// 200 dpi or more.
 pub const MIN_DPI: f32 = 200.0;
 
+/// `[walk] ignore` when `pipeline.toml` gives none: files that Windows, macOS and NAS boxes
+/// write beside scans, and hidden entries (a leading dot), which hold caches and trash rather
+/// than records. Specific ones first, so that counts name the debris (the first match counts).
+pub const DEFAULT_IGNORE: [&str; 7] = [
+    "Thumbs.db",
+    "ehthumbs.db",
+    "desktop.ini",
+    ".DS_Store",
+    "._*",
+    "@eaDir",
+    ".*",
+];
+
 /// Why a configuration could not be used.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
@@ -39,7 +52,16 @@ struct FileConfig {
     #[serde(default)]
     ocr: OcrSection,
     #[serde(default)]
+    walk: WalkSection,
+    #[serde(default)]
     collection: Vec<CollectionSection>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WalkSection {
+    /// Replaces [`DEFAULT_IGNORE`] when given; `[]` skips nothing.
+    ignore: Option<Vec<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -113,6 +135,8 @@ pub struct Settings {
     /// Who keeps the archive; `Source-Organization` of exported BagIt bags.
     pub organization: Option<String>,
     pub ocr: OcrSettings,
+    /// `[walk] ignore`: entries of every source that are skipped (and counted).
+    pub ignore: crate::walk::IgnoreRules,
     pub collections: Vec<CollectionSettings>,
 }
 
@@ -212,6 +236,10 @@ impl Settings {
 fn resolve(file: FileConfig, base: &Path, path: &Path, text: &str) -> Result<Settings, String> {
     let lang = file.lang.as_deref().map(Lang::parse).transpose()?;
     let ocr = resolve_ocr(file.ocr, base)?;
+    let ignore = match file.walk.ignore {
+        Some(patterns) => crate::walk::IgnoreRules::new(&patterns)?,
+        None => crate::walk::IgnoreRules::new(&DEFAULT_IGNORE)?,
+    };
     let mut collections = Vec::new();
     for c in file.collection {
         if collections
@@ -233,6 +261,7 @@ fn resolve(file: FileConfig, base: &Path, path: &Path, text: &str) -> Result<Set
         centre: file.centre,
         organization: file.organization,
         ocr,
+        ignore,
         collections,
     })
 }
@@ -435,6 +464,32 @@ mod tests {
         assert_eq!(
             s.ocr.retry_tessdata.as_deref(),
             Some(Path::new("/srv/scan/models/best"))
+        );
+    }
+
+    #[test]
+    fn walk_ignore_replaces_the_defaults_and_bad_globs_are_named() {
+        let defaults: Vec<String> = parse(MINIMAL)
+            .unwrap()
+            .ignore
+            .patterns()
+            .map(String::from)
+            .collect();
+        assert_eq!(defaults, DEFAULT_IGNORE);
+        let text = MINIMAL.replace(
+            "[[collection]]",
+            "[walk]\nignore = [\"*.bak\"]\n[[collection]]",
+        );
+        let s = parse(&text).unwrap();
+        assert_eq!(s.ignore.patterns().collect::<Vec<_>>(), ["*.bak"]);
+        let text = MINIMAL.replace(
+            "[[collection]]",
+            "[walk]\nignore = [\"[x\"]\n[[collection]]",
+        );
+        let err = parse(&text).unwrap_err().to_string();
+        assert!(
+            err.contains("[walk] ignore") && err.contains("\"[x\""),
+            "{err}"
         );
     }
 

@@ -155,8 +155,8 @@ impl PageRecord {
 }
 
 /// Why a file could not be archived or read. `kind` is a stable code for scripts
-/// (e.g. `not-an-image`, `too-large`, `truncated`, `corrupt`, `unreadable`); `message` is
-/// the sentence a person reads.
+/// (e.g. `not-an-image`, `too-large`, `truncated`, `corrupt`, `unreadable`, and from the
+/// walk `unsupported`, `symlink`, `name-twin`); `message` is the sentence a person reads.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FileFailure {
     pub kind: String,
@@ -190,4 +190,14 @@ pub struct FileRecord {
     pub mtime_ns: i64,
     pub content: Option<ContentId>,
     pub outcome: FileOutcome,
+    /// The path relative to the source as it is on disk, byte for byte, when that is not
+    /// `key.rel_path` itself (a name in NFD, or not UTF-8).
+    pub source_name: Option<Vec<u8>>,
+}
+
+/// Entries of a source skipped by one `[walk] ignore` pattern in one walk.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SkipCount {
+    pub pattern: String,
+    pub entries: u64,
 }

@@ -4,6 +4,7 @@
 use std::fmt::Write;
 
 use sohoa::config::Lang;
+use sohoa::model::SkipCount;
 use sohoa::pipeline::summary::CollectionSummary;
 use sohoa::pipeline::{Action, RunPlan, RunSummary};
 
@@ -49,6 +50,20 @@ fn duration(secs: f64, lang: Lang) -> String {
     }
 }
 
+/// "skipped by [walk] ignore: 3 (Thumbs.db 2, .* 1)": entries no dossier holds, and the
+/// patterns that left them out.
+pub fn skipped_line(total: u64, by: &[SkipCount], lang: Lang) -> String {
+    let parts: Vec<String> = by
+        .iter()
+        .map(|s| format!("{} {}", s.pattern, int(s.entries, lang)))
+        .collect();
+    let label = match lang {
+        Lang::Vi => "bỏ qua theo [walk] ignore",
+        Lang::En => "skipped by [walk] ignore",
+    };
+    format!("{label}: {} ({})", int(total, lang), parts.join(", "))
+}
+
 /// The end-of-run summary.
 pub fn summary(s: &RunSummary, lang: Lang) -> String {
     let mut out = String::new();
@@ -68,15 +83,15 @@ pub fn summary(s: &RunSummary, lang: Lang) -> String {
     let _ = match lang {
         Lang::Vi => writeln!(
             out,
-            "Lô này: {} tệp mới, {} thay đổi, {} không đổi, {} lỗi · {} trang · {} trang/phút · {} · {} luồng{}",
-            int(f.new, l), int(f.changed, l), int(f.unchanged, l), int(f.failed, l),
+            "Lô này: {} tệp mới, {} thay đổi, {} không đổi, {} lỗi, {} bỏ qua theo [walk] ignore · {} trang · {} trang/phút · {} · {} luồng{}",
+            int(f.new, l), int(f.changed, l), int(f.unchanged, l), int(f.failed, l), int(f.skipped, l),
             int(s.pages, l), dec(s.pages_per_minute, 1, l), duration(s.wall_seconds, l), s.workers,
             if s.interrupted { " · ĐÃ DỪNG GIỮA CHỪNG: chạy lại để làm tiếp" } else { "" }
         ),
         Lang::En => writeln!(
             out,
-            "This batch: {} new, {} changed, {} unchanged, {} failed files · {} pages · {} pages/min · {} · {} workers{}",
-            int(f.new, l), int(f.changed, l), int(f.unchanged, l), int(f.failed, l),
+            "This batch: {} new, {} changed, {} unchanged, {} failed files, {} skipped by [walk] ignore · {} pages · {} pages/min · {} · {} workers{}",
+            int(f.new, l), int(f.changed, l), int(f.unchanged, l), int(f.failed, l), int(f.skipped, l),
             int(s.pages, l), dec(s.pages_per_minute, 1, l), duration(s.wall_seconds, l), s.workers,
             if s.interrupted { " · INTERRUPTED: run again to continue" } else { "" }
         ),
@@ -112,6 +127,9 @@ fn collection(out: &mut String, c: &CollectionSummary, l: Lang) {
             f.kind,
             translate(&f.message, l)
         );
+    }
+    if c.skipped > 0 {
+        let _ = writeln!(out, "  – {}", skipped_line(c.skipped, &c.skipped_by, l));
     }
 }
 
@@ -169,26 +187,29 @@ pub fn plan(plan: &RunPlan, l: Lang) -> String {
         let new = count(|a| matches!(a, Action::New | Action::Retry));
         let changed = count(|a| matches!(a, Action::Changed));
         let recheck = count(|a| matches!(a, Action::Recheck { .. }));
+        let skipped: u64 = c.skipped.iter().map(|s| s.entries).sum();
         let _ = match l {
             Lang::Vi => writeln!(
                 out,
-                "{}: {} hồ sơ · {} tệp mới, {} thay đổi, {} cần băm lại, {} không đổi",
+                "{}: {} hồ sơ · {} tệp mới, {} thay đổi, {} cần băm lại, {} không đổi, {} bỏ qua theo [walk] ignore",
                 c.name,
                 int(c.dossiers.len() as u64, l),
                 int(new, l),
                 int(changed, l),
                 int(recheck, l),
-                int(c.unchanged, l)
+                int(c.unchanged, l),
+                int(skipped, l)
             ),
             Lang::En => writeln!(
                 out,
-                "{}: {} dossiers · {} new, {} changed, {} to re-hash, {} unchanged files",
+                "{}: {} dossiers · {} new, {} changed, {} to re-hash, {} unchanged files, {} skipped by [walk] ignore",
                 c.name,
                 int(c.dossiers.len() as u64, l),
                 int(new, l),
                 int(changed, l),
                 int(recheck, l),
-                int(c.unchanged, l)
+                int(c.unchanged, l),
+                int(skipped, l)
             ),
         };
     }

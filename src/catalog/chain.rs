@@ -21,7 +21,7 @@ pub(super) type Leaves = Vec<(&'static str, i64, ContentId)>;
 pub(super) const FILE_LEAVES_SQL: &str = "
 SELECT f.id, col.code, d.code, f.rel_path, f.version, f.size, f.mtime_ns,
     coalesce(f.sha256, ''), f.page_count, f.pages_flagged,
-    coalesce(f.failure_kind, ''), coalesce(f.failure_message, '')
+    coalesce(f.failure_kind, ''), coalesce(f.failure_message, ''), f.source_name
 FROM file f
 JOIN collection col ON col.id = f.collection_id
 JOIN dossier d ON d.id = f.dossier_id
@@ -32,11 +32,16 @@ SELECT p.id, p.file_id, p.page_index, p.width, p.height, coalesce(p.dpi_x, -1),
     coalesce(p.dpi_y, -1), p.text, coalesce(p.confidence, -1), p.words, p.flags
 FROM page p WHERE p.batch_id = ?1 ORDER BY p.id";
 
-/// Digest of a `file` row as [`FILE_LEAVES_SQL`] selects it.
+/// Digest of a `file` row as [`FILE_LEAVES_SQL`] selects it. The name on disk enters only
+/// when there is one, as hex of its bytes, so that rows without it (every row recorded
+/// before it existed) keep the digest they were linked with.
 fn file_leaf(row: &Row<'_>) -> rusqlite::Result<(i64, ContentId)> {
-    let mut fields = Vec::with_capacity(11);
+    let mut fields = Vec::with_capacity(12);
     for i in 1..12 {
         fields.push(text_of(row, i)?);
+    }
+    if let Some(name) = row.get::<_, Option<Vec<u8>>>(12)? {
+        fields.push(name.iter().map(|b| format!("{b:02x}")).collect());
     }
     let refs: Vec<&[u8]> = fields.iter().map(|f| f.as_bytes()).collect();
     Ok((row.get(0)?, digest_fields("file", &refs)))

@@ -30,6 +30,7 @@ mod search_tiers;
 mod show;
 mod status;
 mod types;
+mod walk_skip;
 mod worklist;
 mod write;
 

@@ -207,6 +207,19 @@ CREATE TABLE page_boxed_field (
 CREATE INDEX page_boxed_field_value ON page_boxed_field(kind, value);
 ALTER TABLE page ADD COLUMN prep_ms INTEGER NOT NULL DEFAULT 0 CHECK (prep_ms >= 0);
 "#,
+    // 7: a file's path as it is on disk, byte for byte, when it is not `rel_path` (NFD or
+    // non-UTF-8 names); and the entries each batch's walk skipped by `[walk] ignore`, per
+    // collection and pattern, so reports can say what was left out (see `walk_skip.rs`).
+    r#"
+ALTER TABLE file ADD COLUMN source_name BLOB;
+CREATE TABLE walk_skip (
+    batch_id INTEGER NOT NULL REFERENCES batch(id),
+    collection_id INTEGER NOT NULL REFERENCES collection(id),
+    pattern TEXT NOT NULL,
+    entries INTEGER NOT NULL CHECK (entries > 0),
+    PRIMARY KEY (batch_id, collection_id, pattern)
+) STRICT;
+"#,
 ];
 
 /// The schema version this code writes and understands.

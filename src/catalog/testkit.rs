@@ -124,6 +124,7 @@ pub(super) fn scanned(
         mtime_ns: 1_700_000_000_000_000_000,
         content: Some(ContentId::of_bytes(bytes)),
         outcome: FileOutcome::Pages(pages),
+        source_name: None,
     }
 }
 
@@ -138,5 +139,6 @@ pub(super) fn failed(dossier: &str, rel_path: &str, kind: &str) -> FileRecord {
             kind: kind.to_string(),
             message: format!("{rel_path}: {kind}"),
         }),
+        source_name: None,
     }
 }

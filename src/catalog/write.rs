@@ -162,11 +162,11 @@ fn insert_file(
     conn.prepare_cached(
         "INSERT INTO file (collection_id, dossier_id, rel_path, version, size, mtime_ns,
              sha256, page_count, pages_flagged, failure_kind, failure_message, batch_id,
-             recorded_at)
+             recorded_at, source_name)
          VALUES (?1, ?2, ?3,
              (SELECT coalesce(max(version), 0) + 1 FROM file
               WHERE collection_id = ?1 AND rel_path = ?3),
-             ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+             ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
     )?
     .execute(params![
         target.collection,
@@ -181,6 +181,7 @@ fn insert_file(
         failure.map(|f| &f.message),
         ctx.batch.0,
         ctx.recorded_at,
+        file.source_name,
     ])?;
     Ok(conn.last_insert_rowid())
 }

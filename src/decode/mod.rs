@@ -129,6 +129,16 @@ pub fn probe(bytes: &[u8], limits: &DecodeLimits) -> Result<Probe, DecodeError> 
     Ok(Probe { format, pages })
 }
 
+/// What `bytes` look like when they are no format sohoa decodes ("content looks like a ZIP
+/// archive (or an Office document)", "JPEG 2000 images are not supported"), for a message.
+pub fn describe_content(bytes: &[u8]) -> String {
+    match recognise(bytes) {
+        Ok(format) => format!("{format} content"),
+        Err(DecodeError::NotAnImage(what) | DecodeError::Unsupported(what)) => what,
+        Err(e) => e.to_string(),
+    }
+}
+
 /// The decodable format of `bytes`, or the reason there is none.
 fn recognise(bytes: &[u8]) -> Result<Format, DecodeError> {
     if bytes.is_empty() {

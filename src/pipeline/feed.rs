@@ -7,6 +7,11 @@
 //! A file is fed as its pages followed by its end, or as one finished outcome when it needs
 //! no engine (refused, unreadable, unchanged). Only a failure of the object store is an
 //! error; problems of the file itself are recorded.
+//!
+//! Content decides what is a page: a file whose bytes are a format sohoa decodes is read
+//! whatever its name (a JPEG saved as `.jfif`, a TIFF without extension). A file with another
+//! extension, or none, whose content is no such format is stored and recorded `unsupported`,
+//! naming what it is; one with a page extension gets its decoder's error (`not-an-image`, …).
 
 use crate::blank;
 use crate::content::ContentId;
@@ -14,6 +19,7 @@ use crate::decode::{self, PageImage};
 use crate::model::FileFailure;
 use crate::prep;
 use crate::store::StoreError;
+use crate::walk::{self, SourceFile};
 
 use super::plan::{Action, FileTask};
 use super::worker::{failed, Outcome, WorkerContext};
@@ -67,8 +73,9 @@ pub fn feed(
     ctx: &WorkerContext<'_>,
     sink: &mut impl FeedSink,
 ) -> Result<(), StoreError> {
-    if let Some(reason) = &task.source.refused {
-        sink.send(Fed::Done(failed(task, "unreadable", reason.clone())));
+    if let Some(refusal) = &task.source.refused {
+        let outcome = failed(task, &refusal.kind, refusal.message.clone());
+        sink.send(Fed::Done(outcome));
         return Ok(());
     }
     if task.source.size > MAX_FILE_BYTES {
@@ -99,9 +106,40 @@ pub fn feed(
         return Ok(());
     }
     ctx.store.put(&content, &bytes)?;
+    if let Some(failure) = not_a_page(&task.source, &bytes) {
+        sink.send(Fed::End(FileEnd {
+            content,
+            size: bytes.len() as u64,
+            failure: Some(failure),
+            text_layers: Vec::new(),
+        }));
+        return Ok(());
+    }
     let end = feed_pages(&bytes, ctx, sink, content);
     sink.send(Fed::End(end));
     Ok(())
+}
+
+/// Why a stored file is recorded without being decoded: a name twin, or a file whose name
+/// and content both say it holds no page.
+fn not_a_page(source: &SourceFile, bytes: &[u8]) -> Option<FileFailure> {
+    if let Some(twin) = &source.twin {
+        return Some(twin.clone());
+    }
+    if source.page_name || decode::sniff(bytes).is_some() {
+        return None;
+    }
+    let what = match walk::extension(&source.rel_path) {
+        Some(ext) => match walk::kind_of_extension(&ext) {
+            Some(kind) => kind.to_string(),
+            None => format!(".{ext} file: {}", decode::describe_content(bytes)),
+        },
+        None => format!("no file extension: {}", decode::describe_content(bytes)),
+    };
+    Some(FileFailure {
+        kind: walk::UNSUPPORTED.to_string(),
+        message: format!("not a page format sohoa reads ({what})"),
+    })
 }
 
 /// Feed one decoded page: blank, or prepared once the engine has room for it.

@@ -130,9 +130,12 @@ mod tests {
             source: SourceFile {
                 rel_path: "d/a.png".into(),
                 path: "d/a.png".into(),
+                disk_name: None,
                 size: 1,
                 mtime_ns: 0,
+                page_name: true,
                 refused: None,
+                twin: None,
             },
             action: Action::New,
         }

@@ -87,7 +87,7 @@ pub fn run<F: EngineFactory, P: Progress>(
     let host = host_name();
     let holder = format!("pid {} on {host}, started {started_at}", std::process::id());
     let (_lock, store, mut catalog) = open_archive(settings, collections, &holder)?;
-    let plan = plan::plan(&catalog, collections)?;
+    let plan = plan::plan(&catalog, collections, &settings.ignore)?;
     if plan.task_count() > 0 {
         // Fail on a missing language model once, before any batch is recorded.
         drop(factory.create()?);
@@ -95,6 +95,9 @@ pub fn run<F: EngineFactory, P: Progress>(
     let workers = resolve_workers(options.workers);
     let (batch, uuid) = start_batch(&mut catalog, collections, options, host)?;
     catalog.register_dossiers(batch, &dossier_plans(&plan))?;
+    for cp in &plan.collections {
+        catalog.record_walk_skips(batch, &cp.id, &cp.skipped)?;
+    }
     progress.start(&plan.totals());
     let execution = Execution {
         factory,
@@ -220,6 +223,7 @@ fn summarise(
             c,
             cp.dossiers.len() as u64,
             status,
+            cp.skipped.clone(),
         ));
         problems.extend(cp.problems.iter().map(|p| summary::Problem {
             collection: c.id.clone(),
@@ -235,7 +239,7 @@ fn summarise(
         wall_seconds: meta.wall_seconds,
         interrupted: meta.interrupted,
         workers: meta.workers,
-        files: summary::FileCounts::from_batch(counts),
+        files: summary::FileCounts::from_batch(counts, plan.skipped()),
         pages: counts.pages,
         pages_flagged: counts.pages_flagged,
         pages_per_minute: if minutes > 0.0 {
@@ -272,10 +276,10 @@ pub fn plan_only(
     let path = settings.archive.join(CATALOG_FILE);
     if !path.exists() {
         let catalog = Catalog::create_or_open(std::path::Path::new(":memory:"))?;
-        return Ok(plan::plan(&catalog, collections)?);
+        return Ok(plan::plan(&catalog, collections, &settings.ignore)?);
     }
     let catalog = Catalog::open_existing(&path)?;
-    Ok(plan::plan(&catalog, collections)?)
+    Ok(plan::plan(&catalog, collections, &settings.ignore)?)
 }
 
 fn resolve_workers(requested: usize) -> usize {

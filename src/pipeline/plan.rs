@@ -2,16 +2,20 @@
 //! catalog already holds, without reading any file's content. A file whose path, size and
 //! modification time match its latest archived version is unchanged; one with the same size
 //! but another time is re-hashed, because copying tools often touch times without changing
-//! bytes; any other difference is a change and becomes a new version.
+//! bytes; any other difference is a change and becomes a new version. An entry refused by
+//! the walk (a link not followed, a pipe) whose stat and reason match its recorded failure is
+//! unchanged too, so a re-run of an unchanged tree has nothing to do.
 
 use std::collections::HashMap;
 
 use crate::catalog::{Catalog, CatalogError, KnownFile};
 use crate::config::CollectionSettings;
 use crate::content::ContentId;
-use crate::model::FileKey;
+use crate::model::{FileKey, SkipCount};
 use crate::progress::{CollectionTotals, PlanTotals};
-use crate::walk::{walk_collection, DossierSource, SourceFile, WalkError, WalkProblem};
+use crate::walk::{
+    walk_collection, DossierSource, IgnoreRules, SourceFile, WalkError, WalkProblem,
+};
 
 /// What to do with one source file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,6 +47,8 @@ pub struct CollectionPlan {
     pub tasks: Vec<FileTask>,
     pub unchanged: u64,
     pub problems: Vec<WalkProblem>,
+    /// Entries skipped by `[walk] ignore`, per pattern.
+    pub skipped: Vec<SkipCount>,
 }
 
 /// The plan of a run.
@@ -67,13 +73,18 @@ pub enum PlanError {
 ///
 /// # Errors
 /// A source folder cannot be read, or the catalog cannot be queried.
-pub fn plan(catalog: &Catalog, collections: &[&CollectionSettings]) -> Result<RunPlan, PlanError> {
+pub fn plan(
+    catalog: &Catalog,
+    collections: &[&CollectionSettings],
+    ignore: &IgnoreRules,
+) -> Result<RunPlan, PlanError> {
     let mut plan = RunPlan::default();
     for c in collections {
-        let walked = walk_collection(&c.source, c.layout).map_err(|source| PlanError::Walk {
-            collection: c.id.clone(),
-            source,
-        })?;
+        let walked =
+            walk_collection(&c.source, c.layout, ignore).map_err(|source| PlanError::Walk {
+                collection: c.id.clone(),
+                source,
+            })?;
         let known = catalog.known_files(&c.id)?;
         let mut cp = CollectionPlan {
             id: c.id.clone(),
@@ -82,6 +93,7 @@ pub fn plan(catalog: &Catalog, collections: &[&CollectionSettings]) -> Result<Ru
             tasks: Vec::new(),
             unchanged: 0,
             problems: walked.problems,
+            skipped: walked.skipped,
         };
         for dossier in walked.dossiers {
             plan_dossier(&c.id, &dossier, &known, &mut cp);
@@ -118,14 +130,18 @@ fn action_for(file: &SourceFile, known: Option<&KnownFile>) -> Option<Action> {
     let Some(known) = known else {
         return Some(Action::New);
     };
+    let same_stat = known.size == file.size && known.mtime_ns == file.mtime_ns;
+    if let Some(refusal) = &file.refused {
+        if known.content.is_none() && same_stat && known.failure.as_ref() == Some(refusal) {
+            return None;
+        }
+        // Refused for the first time, for another reason, or it was readable once (e.g.
+        // replaced by a link out of the source): record that as its new state.
+        return Some(Action::Changed);
+    }
     let Some(content) = known.content else {
         return Some(Action::Retry);
     };
-    if file.refused.is_some() {
-        // It was readable once and is refused now (e.g. replaced by a link out of the
-        // source): record that as its new state.
-        return Some(Action::Changed);
-    }
     if known.size != file.size {
         return Some(Action::Changed);
     }
@@ -150,6 +166,12 @@ impl RunPlan {
         }
     }
 
+    /// Entries of all sources skipped by `[walk] ignore`.
+    pub fn skipped(&self) -> u64 {
+        let counts = self.collections.iter().flat_map(|c| &c.skipped);
+        counts.map(|s| s.entries).sum()
+    }
+
     /// Number of files this run will process.
     pub fn task_count(&self) -> usize {
         self.collections.iter().map(|c| c.tasks.len()).sum()
@@ -172,6 +194,7 @@ impl CollectionPlan {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::FileFailure;
 
     fn source(size: u64, mtime_ns: i64) -> SourceFile {
         SourceFile {
@@ -179,7 +202,10 @@ mod tests {
             path: "/scans/HS-1/p1.jpg".into(),
             size,
             mtime_ns,
+            disk_name: None,
+            page_name: true,
             refused: None,
+            twin: None,
         }
     }
 
@@ -191,6 +217,32 @@ mod tests {
             content,
             failure: None,
         }
+    }
+
+    #[test]
+    fn a_refusal_already_recorded_is_unchanged() {
+        let link = FileFailure {
+            kind: "symlink".into(),
+            message: "links to folders are not followed".into(),
+        };
+        let mut refused = source(10, 5);
+        refused.refused = Some(link.clone());
+        let recorded = KnownFile {
+            failure: Some(link),
+            ..known(10, 5, None)
+        };
+        assert_eq!(action_for(&refused, Some(&recorded)), None);
+        let moved = source(10, 6);
+        let moved = SourceFile {
+            refused: refused.refused.clone(),
+            ..moved
+        };
+        assert_eq!(action_for(&moved, Some(&recorded)), Some(Action::Changed));
+        let id = ContentId::of_bytes(b"page");
+        assert_eq!(
+            action_for(&refused, Some(&known(10, 5, Some(id)))),
+            Some(Action::Changed)
+        );
     }
 
     #[test]

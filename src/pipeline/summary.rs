@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use crate::catalog::{BatchCounts, CollectionStatus};
 use crate::config::CollectionSettings;
+use crate::model::SkipCount;
 
 /// Everything `sohoa run` reports at the end.
 #[derive(Debug, Clone, Serialize)]
@@ -33,6 +34,8 @@ pub struct FileCounts {
     pub changed: u64,
     pub unchanged: u64,
     pub failed: u64,
+    /// Entries of the sources skipped by `[walk] ignore` (not files of any dossier).
+    pub skipped: u64,
 }
 
 /// Where one collection stands after the run (the whole archive, not only this batch).
@@ -51,6 +54,10 @@ pub struct CollectionSummary {
     pub pages: u64,
     pub pages_flagged: u64,
     pub failures: Vec<Failure>,
+    /// Entries this run's walk skipped by `[walk] ignore`, in all.
+    pub skipped: u64,
+    /// The same, per pattern (a skipped folder counts once).
+    pub skipped_by: Vec<SkipCount>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -79,12 +86,13 @@ impl RunSummary {
 }
 
 impl FileCounts {
-    pub fn from_batch(counts: &BatchCounts) -> FileCounts {
+    pub fn from_batch(counts: &BatchCounts, skipped: u64) -> FileCounts {
         FileCounts {
             new: counts.files_new,
             changed: counts.files_changed,
             unchanged: counts.files_unchanged,
             failed: counts.files_failed,
+            skipped,
         }
     }
 }
@@ -94,6 +102,7 @@ impl CollectionSummary {
         settings: &CollectionSettings,
         dossiers_found: u64,
         status: CollectionStatus,
+        skipped_by: Vec<SkipCount>,
     ) -> CollectionSummary {
         let failures = status
             .failures
@@ -118,6 +127,8 @@ impl CollectionSummary {
             pages: status.pages,
             pages_flagged: status.pages_flagged,
             failures,
+            skipped: skipped_by.iter().map(|s| s.entries).sum(),
+            skipped_by,
         }
     }
 }

@@ -121,6 +121,7 @@ fn record(task: &FileTask, content: Option<ContentId>, outcome: FileOutcome) -> 
         mtime_ns: task.source.mtime_ns,
         content,
         outcome,
+        source_name: task.source.disk_name.clone(),
     }
 }
 

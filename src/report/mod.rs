@@ -18,6 +18,7 @@ use serde::Serialize;
 
 use crate::catalog::{Catalog, CatalogError, DossierState, ProgressRow};
 use crate::config::CollectionSettings;
+use crate::model::SkipCount;
 use schedule::{Rate, Schedule};
 
 /// Version of the JSON schema; bumped on any change that is not a new field.
@@ -115,6 +116,10 @@ pub struct CollectionReport {
     /// Always present, for the HTML page's tables.
     pub centres: Vec<Group>,
     pub operators: Vec<Group>,
+    /// Entries of the source the latest run's walk skipped by `[walk] ignore` (no dossier
+    /// holds them), in all and per pattern.
+    pub skipped: u64,
+    pub skipped_by: Vec<SkipCount>,
 }
 
 /// One day with activity.
@@ -151,7 +156,10 @@ pub fn build(
     let mut out = Vec::with_capacity(collections.len());
     for c in collections {
         let rows = catalog.progress_rows(&c.id)?;
-        out.push(collection_report(c, &rows, options));
+        let mut report = collection_report(c, &rows, options);
+        report.skipped_by = catalog.walk_skips(&c.id)?;
+        report.skipped = report.skipped_by.iter().map(|s| s.entries).sum();
+        out.push(report);
     }
     Ok(Report {
         schema_version: SCHEMA_VERSION,
@@ -203,6 +211,8 @@ pub fn collection_report(
         groups: group(c, &rows, options.by),
         centres: group(c, &rows, GroupBy::Centre),
         operators: group(c, &rows, GroupBy::Operator),
+        skipped: 0,
+        skipped_by: Vec::new(),
     }
 }
 

@@ -9,7 +9,7 @@ use sohoa::config::Lang;
 use sohoa::report::{CollectionReport, Group, Report};
 
 use super::labels::{date, Labels};
-use crate::app::render::{dec, int};
+use crate::app::render::{dec, int, skipped_line};
 
 pub fn render(report: &Report, lang: Lang) -> String {
     let l = Labels::of(lang);
@@ -69,6 +69,9 @@ fn collection(out: &mut String, c: &CollectionReport, report: &Report, lang: Lan
     let _ = writeln!(out, "  {}", pages_line(c, lang));
     let _ = writeln!(out, "  {}", rate_line(c, lang));
     let _ = writeln!(out, "  {}", eta_line(c, lang));
+    if c.skipped > 0 {
+        let _ = writeln!(out, "  {}", skipped_line(c.skipped, &c.skipped_by, lang));
+    }
     out.push('\n');
     table(out, &c.groups, l.by(report.by), lang);
     out.push('\n');
