@@ -207,6 +207,13 @@ CREATE TABLE page_boxed_field (
 CREATE INDEX page_boxed_field_value ON page_boxed_field(kind, value);
 ALTER TABLE page ADD COLUMN prep_ms INTEGER NOT NULL DEFAULT 0 CHECK (prep_ms >= 0);
 "#,
+    // 7: duplicates. A file whose bytes equal a file already archived under another dossier
+    // points at that file (see `write.rs`); its pages carry the `duplicate` flag. The index
+    // finds earlier files by content at insert time.
+    r#"
+ALTER TABLE file ADD COLUMN duplicate_of INTEGER REFERENCES file(id);
+CREATE INDEX file_sha256 ON file(sha256);
+"#,
 ];
 
 /// The schema version this code writes and understands.

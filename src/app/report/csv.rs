@@ -24,6 +24,7 @@ pub fn render(report: &Report, lang: Lang) -> String {
         l.in_progress,
         l.pages,
         l.percent,
+        l.duplicates,
     ];
     let mut out = String::from(BOM);
     line(&mut out, header.iter().map(|h| h.to_string()));
@@ -41,6 +42,7 @@ pub fn render(report: &Report, lang: Lang) -> String {
                 k.in_progress.to_string(),
                 k.pages.to_string(),
                 g.percent.map_or_else(String::new, |p| plain(p, lang)),
+                k.duplicates.to_string(),
             ];
             line(&mut out, cells.into_iter());
         }
