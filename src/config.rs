@@ -6,6 +6,8 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use std::time::Duration;
+
 use chrono::NaiveDate;
 use serde::Deserialize;
 use toml::Spanned;
@@ -39,7 +41,16 @@ struct FileConfig {
     #[serde(default)]
     ocr: OcrSection,
     #[serde(default)]
+    watch: WatchSection,
+    #[serde(default)]
     collection: Vec<CollectionSection>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WatchSection {
+    settle_seconds: Option<f64>,
+    poll_seconds: Option<f64>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -113,7 +124,35 @@ pub struct Settings {
     /// Who keeps the archive; `Source-Organization` of exported BagIt bags.
     pub organization: Option<String>,
     pub ocr: OcrSettings,
+    pub watch: WatchSettings,
     pub collections: Vec<CollectionSettings>,
+}
+
+/// How `sohoa watch` looks at the source folders (`[watch]`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct WatchSettings {
+    /// How long a file's size and modification time must stay the same before it is taken.
+    pub settle: Duration,
+    /// Time between two looks at the source folders.
+    pub poll: Duration,
+}
+
+impl WatchSettings {
+    /// Seconds from `pipeline.toml` or the command line as a duration: `settle` may be 0,
+    /// `poll` must be positive, both at most a day.
+    ///
+    /// # Errors
+    /// A negative, zero (for `poll`), huge or non-finite number, named by `key`.
+    pub fn seconds(key: &str, value: f64, zero_ok: bool) -> Result<Duration, String> {
+        let low_ok = if zero_ok { value >= 0.0 } else { value > 0.0 };
+        if !(low_ok && value <= 86_400.0) {
+            let least = if zero_ok { "0" } else { "more than 0" };
+            return Err(format!(
+                "{key} must be a number of seconds from {least} to 86400, got {value}"
+            ));
+        }
+        Ok(Duration::from_secs_f64(value))
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -203,6 +242,18 @@ impl Settings {
 fn resolve(file: FileConfig, base: &Path, path: &Path, text: &str) -> Result<Settings, String> {
     let lang = file.lang.as_deref().map(Lang::parse).transpose()?;
     let ocr = resolve_ocr(file.ocr, base)?;
+    let watch = WatchSettings {
+        settle: WatchSettings::seconds(
+            "[watch] settle_seconds",
+            file.watch.settle_seconds.unwrap_or(5.0),
+            true,
+        )?,
+        poll: WatchSettings::seconds(
+            "[watch] poll_seconds",
+            file.watch.poll_seconds.unwrap_or(2.0),
+            false,
+        )?,
+    };
     let mut collections = Vec::new();
     for c in file.collection {
         if collections
@@ -224,6 +275,7 @@ fn resolve(file: FileConfig, base: &Path, path: &Path, text: &str) -> Result<Set
         centre: file.centre,
         organization: file.organization,
         ocr,
+        watch,
         collections,
     })
 }
@@ -427,6 +479,24 @@ mod tests {
             s.ocr.retry_tessdata.as_deref(),
             Some(Path::new("/srv/scan/models/best"))
         );
+    }
+
+    #[test]
+    fn watch_times_default_and_bad_ones_are_named() {
+        let s = parse(MINIMAL).unwrap();
+        assert_eq!(s.watch.settle, Duration::from_secs(5));
+        assert_eq!(s.watch.poll, Duration::from_secs(2));
+        let text = format!("[watch]\nsettle_seconds = 12\npoll_seconds = 0.5\n{MINIMAL}");
+        let s = parse(&text).unwrap();
+        assert_eq!(s.watch.settle, Duration::from_secs(12));
+        assert_eq!(s.watch.poll, Duration::from_millis(500));
+        for (extra, expected) in [
+            ("poll_seconds = 0", "[watch] poll_seconds must be"),
+            ("settle_seconds = -1", "[watch] settle_seconds must be"),
+        ] {
+            let err = parse(&format!("[watch]\n{extra}\n{MINIMAL}")).unwrap_err();
+            assert!(err.to_string().contains(expected), "{extra}: {err}");
+        }
     }
 
     #[test]

@@ -7,7 +7,9 @@ mod execute;
 mod feed;
 mod handover;
 pub mod plan;
+pub mod settle;
 pub mod summary;
+mod watch;
 mod worker;
 mod writer;
 
@@ -30,6 +32,7 @@ use crate::store::{ObjectStore, StoreError};
 
 pub use plan::{Action, RunPlan};
 pub use summary::RunSummary;
+pub use watch::{CycleReport, SourceLost, Watch};
 
 use execute::Execution;
 use worker::WorkerContext;
@@ -100,19 +103,7 @@ pub fn run<F: EngineFactory, P: Progress>(
         factory,
         progress,
         cancel,
-        context: WorkerContext {
-            store: &store,
-            limits: DecodeLimits::default(),
-            min_confidence: settings.ocr.min_confidence,
-            prep: crate::prep::PrepOptions {
-                retry_below: settings.ocr.min_confidence,
-                cleaning: if settings.ocr.clean {
-                    crate::prep::Cleaning::On
-                } else {
-                    crate::prep::Cleaning::Off
-                },
-            },
-        },
+        context: worker_context(settings, &store),
         workers,
     };
     let result = execution.run(&plan, &mut catalog, batch);
@@ -128,7 +119,50 @@ pub fn run<F: EngineFactory, P: Progress>(
         interrupted,
         workers,
     };
-    summarise(&catalog, collections, &plan, &counts, meta)
+    let found: Vec<u64> = plan
+        .collections
+        .iter()
+        .map(|c| c.dossiers.len() as u64)
+        .collect();
+    summarise(
+        &catalog,
+        collections,
+        &found,
+        problems(&plan),
+        &counts,
+        meta,
+    )
+}
+
+/// What the workers share, from the settings: the store, decoding limits, review thresholds.
+fn worker_context<'a>(settings: &Settings, store: &'a ObjectStore) -> WorkerContext<'a> {
+    WorkerContext {
+        store,
+        limits: DecodeLimits::default(),
+        min_confidence: settings.ocr.min_confidence,
+        prep: crate::prep::PrepOptions {
+            retry_below: settings.ocr.min_confidence,
+            cleaning: if settings.ocr.clean {
+                crate::prep::Cleaning::On
+            } else {
+                crate::prep::Cleaning::Off
+            },
+        },
+    }
+}
+
+/// The parts of the sources a plan could not look at.
+fn problems(plan: &RunPlan) -> Vec<summary::Problem> {
+    plan.collections
+        .iter()
+        .flat_map(|cp| {
+            cp.problems.iter().map(|p| summary::Problem {
+                collection: cp.id.clone(),
+                path: p.path.display().to_string(),
+                message: p.message.clone(),
+            })
+        })
+        .collect()
 }
 
 /// Create the archive folder, take its lock, open the store (dropping temporaries a dead
@@ -205,27 +239,20 @@ struct BatchMeta {
     workers: usize,
 }
 
+/// The summary of a batch: its counts, and where each collection now stands; `found` is
+/// the dossiers the last walk found in each collection, in `collections` order.
 fn summarise(
     catalog: &Catalog,
     collections: &[&CollectionSettings],
-    plan: &RunPlan,
+    found: &[u64],
+    problems: Vec<summary::Problem>,
     counts: &BatchCounts,
     meta: BatchMeta,
 ) -> Result<RunSummary, RunError> {
     let mut summaries = Vec::new();
-    let mut problems = Vec::new();
-    for (c, cp) in collections.iter().zip(&plan.collections) {
+    for (c, &found) in collections.iter().zip(found) {
         let status = catalog.collection_status(&c.id)?;
-        summaries.push(summary::CollectionSummary::new(
-            c,
-            cp.dossiers.len() as u64,
-            status,
-        ));
-        problems.extend(cp.problems.iter().map(|p| summary::Problem {
-            collection: c.id.clone(),
-            path: p.path.display().to_string(),
-            message: p.message.clone(),
-        }));
+        summaries.push(summary::CollectionSummary::new(c, found, status));
     }
     let minutes = meta.wall_seconds / 60.0;
     Ok(RunSummary {
@@ -251,14 +278,16 @@ fn summarise(
 fn dossier_plans(plan: &RunPlan) -> Vec<DossierPlan> {
     plan.collections
         .iter()
-        .flat_map(|c| {
-            c.dossiers.iter().map(|d| DossierPlan {
-                collection: c.id.clone(),
-                code: d.code.clone(),
-                expected_files: d.files.len() as u32,
-            })
-        })
+        .flat_map(|c| c.dossiers.iter().map(|d| dossier_plan(&c.id, d)))
         .collect()
+}
+
+fn dossier_plan(collection: &str, d: &crate::walk::DossierSource) -> DossierPlan {
+    DossierPlan {
+        collection: collection.to_string(),
+        code: d.code.clone(),
+        expected_files: d.files.len() as u32,
+    }
 }
 
 /// Plan without executing (`--dry-run`): nothing is written, not even the catalog.
