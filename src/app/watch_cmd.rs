@@ -49,7 +49,9 @@ pub fn watch(settings: &Settings, args: &WatchArgs) -> Outcome {
     } else {
         print!("{}", render::summary(&summary, lang));
     }
-    Ok(if summary.has_problems() {
+    // A file that failed during the watch counts even when a later, whole version of it
+    // was taken: the operator should know the scanner wrote something unreadable.
+    Ok(if summary.has_problems() || summary.files.failed > 0 {
         Exit::Problems
     } else {
         Exit::Ok
