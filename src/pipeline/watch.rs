@@ -97,11 +97,13 @@ impl<'a, F: EngineFactory> Watch<'a, F> {
         );
         let (lock, store, mut catalog) = super::open_archive(settings, collections, &holder)?;
         for c in collections {
-            crate::walk::walk_collection(&c.source, c.layout).map_err(|source| {
-                PlanError::Walk {
-                    collection: c.id.clone(),
+            // Only whether it can be read: the first cycle walks it.
+            std::fs::read_dir(&c.source).map_err(|source| PlanError::Walk {
+                collection: c.id.clone(),
+                source: WalkError::Source {
+                    path: c.source.clone(),
                     source,
-                }
+                },
             })?;
         }
         // Fail on a missing language model now, not when the first page arrives.
