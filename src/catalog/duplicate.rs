@@ -1,7 +1,7 @@
 //! Duplicates: a file whose bytes equal those of a file already archived under another
 //! dossier (of any collection). The writer asks [`earlier_copy`] as it records a file, in the
 //! same transaction, so a copy recorded earlier in the same slice counts; the file then points
-//! at that copy (`file.duplicate_of`) and its pages carry the `duplicate` flag, which makes its
+//! at that copy (`file_duplicate`) and its pages carry the `duplicate` flag, which makes its
 //! dossier *need review* through the ordinary flag counts.
 //!
 //! Versions of one path are never duplicates of each other (they share the dossier), and a
@@ -53,18 +53,26 @@ pub(super) fn earlier_copy(
     .optional()
 }
 
+/// Record that file `file_id` repeats file `of`.
+pub(super) fn record_duplicate(conn: &Connection, file_id: i64, of: i64) -> rusqlite::Result<()> {
+    conn.prepare_cached("INSERT INTO file_duplicate (file_id, of_file_id) VALUES (?1, ?2)")?
+        .execute([file_id, of])?;
+    Ok(())
+}
+
 const LIST_SQL: &str = "
 SELECT col.code, d.code, c.rel_path, coalesce(f.sha256, ''),
        ocol.code, od.code, o.rel_path, o.version, oc.file_id IS NOT NULL
-FROM current_file c
+FROM file_duplicate fd
+JOIN current_file c ON c.file_id = fd.file_id
 JOIN file f ON f.id = c.file_id
 JOIN collection col ON col.id = c.collection_id
 JOIN dossier d ON d.id = c.dossier_id
-JOIN file o ON o.id = f.duplicate_of
+JOIN file o ON o.id = fd.of_file_id
 JOIN collection ocol ON ocol.id = o.collection_id
 JOIN dossier od ON od.id = o.dossier_id
 LEFT JOIN current_file oc ON oc.file_id = o.id
-WHERE f.duplicate_of IS NOT NULL AND (?1 IS NULL OR col.code = ?1)
+WHERE ?1 IS NULL OR col.code = ?1
 ORDER BY col.code, d.code, c.rel_path";
 
 impl Catalog {

@@ -66,7 +66,7 @@ WITH per_dossier AS (
            coalesce(sum(f.failure_kind IS NOT NULL), 0) AS failed_files,
            coalesce(sum(f.page_count), 0) AS pages,
            coalesce(sum(f.pages_flagged), 0) AS flagged,
-           coalesce(sum(f.duplicate_of IS NOT NULL), 0) AS duplicates,
+           count(fd.file_id) AS duplicates,
            -- With a single max(), SQLite takes bare columns from the row holding the maximum:
            -- the batch of the latest file.
            max(f.recorded_at) AS at,
@@ -74,6 +74,7 @@ WITH per_dossier AS (
     FROM dossier d
     LEFT JOIN current_file c ON c.dossier_id = d.id
     LEFT JOIN file f ON f.id = c.file_id
+    LEFT JOIN file_duplicate fd ON fd.file_id = f.id
     WHERE d.collection_id = ?1
     GROUP BY d.code
 ), stated AS (

@@ -208,10 +208,13 @@ CREATE INDEX page_boxed_field_value ON page_boxed_field(kind, value);
 ALTER TABLE page ADD COLUMN prep_ms INTEGER NOT NULL DEFAULT 0 CHECK (prep_ms >= 0);
 "#,
     // 7: duplicates. A file whose bytes equal a file already archived under another dossier
-    // points at that file (see `write.rs`); its pages carry the `duplicate` flag. The index
-    // finds earlier files by content at insert time.
+    // points at that file (see `duplicate.rs`); its pages carry the `duplicate` flag. The
+    // index finds earlier files by content at insert time.
     r#"
-ALTER TABLE file ADD COLUMN duplicate_of INTEGER REFERENCES file(id);
+CREATE TABLE file_duplicate (
+    file_id INTEGER PRIMARY KEY REFERENCES file(id),
+    of_file_id INTEGER NOT NULL REFERENCES file(id) CHECK (of_file_id != file_id)
+) STRICT;
 CREATE INDEX file_sha256 ON file(sha256);
 "#,
 ];

@@ -61,7 +61,8 @@ impl Catalog {
                      ocol.code, od.code, o.rel_path, o.version, oc.file_id IS NOT NULL
                  FROM current_file c JOIN file f ON f.id = c.file_id
                  JOIN page p ON p.file_id = f.id
-                 LEFT JOIN file o ON o.id = f.duplicate_of
+                 LEFT JOIN file_duplicate fd ON fd.file_id = f.id
+                 LEFT JOIN file o ON o.id = fd.of_file_id
                  LEFT JOIN collection ocol ON ocol.id = o.collection_id
                  LEFT JOIN dossier od ON od.id = o.dossier_id
                  LEFT JOIN current_file oc ON oc.file_id = o.id

@@ -12,7 +12,7 @@ use chrono::Utc;
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
 use super::collection::collection_rowid;
-use super::duplicate::earlier_copy;
+use super::duplicate::{earlier_copy, record_duplicate};
 use super::error::During;
 use super::page::insert_page;
 use super::{time_text, BatchId, Catalog, CatalogError};
@@ -118,8 +118,12 @@ fn record_file(
             .for_each(|p| p.flags.push(PageFlag::Duplicate));
     }
     let file_id = insert_object(conn, ctx, file)
-        .and_then(|()| insert_file(conn, ctx, &target, file, (&pages, duplicate_of)))
+        .and_then(|()| insert_file(conn, ctx, &target, file, &pages))
         .and_then(|file_id| make_current(conn, &target, file, file_id).map(|()| file_id))
+        .and_then(|file_id| match duplicate_of {
+            Some(of) => record_duplicate(conn, file_id, of).map(|()| file_id),
+            None => Ok(file_id),
+        })
         .map_err(record_err)?;
     for page in pages.iter() {
         insert_page(conn, ctx.batch, file_id, key, page)?;
@@ -179,14 +183,14 @@ fn insert_object(conn: &Connection, ctx: &Ctx<'_>, file: &FileRecord) -> rusqlit
     Ok(())
 }
 
-/// Insert the file as the next version of its path, with its pages (as flagged) and the
-/// file it duplicates; returns its rowid.
+/// Insert the file as the next version of its path, counting its pages as flagged; returns
+/// its rowid.
 fn insert_file(
     conn: &Connection,
     ctx: &Ctx<'_>,
     target: &Target,
     file: &FileRecord,
-    (pages, duplicate_of): (&[PageRecord], Option<i64>),
+    pages: &[PageRecord],
 ) -> rusqlite::Result<i64> {
     let failure = match &file.outcome {
         FileOutcome::Failed(f) => Some(f),
@@ -196,11 +200,11 @@ fn insert_file(
     conn.prepare_cached(
         "INSERT INTO file (collection_id, dossier_id, rel_path, version, size, mtime_ns,
              sha256, page_count, pages_flagged, failure_kind, failure_message, batch_id,
-             recorded_at, duplicate_of)
+             recorded_at)
          VALUES (?1, ?2, ?3,
              (SELECT coalesce(max(version), 0) + 1 FROM file
               WHERE collection_id = ?1 AND rel_path = ?3),
-             ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+             ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
     )?
     .execute(params![
         target.collection,
@@ -215,7 +219,6 @@ fn insert_file(
         failure.map(|f| &f.message),
         ctx.batch.0,
         ctx.recorded_at,
-        duplicate_of,
     ])?;
     Ok(conn.last_insert_rowid())
 }
