@@ -6,6 +6,8 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use std::time::Duration;
+
 use chrono::NaiveDate;
 use serde::Deserialize;
 use toml::Spanned;
@@ -54,6 +56,8 @@ struct FileConfig {
     #[serde(default)]
     walk: WalkSection,
     #[serde(default)]
+    watch: WatchSection,
+    #[serde(default)]
     collection: Vec<CollectionSection>,
 }
 
@@ -62,6 +66,13 @@ struct FileConfig {
 struct WalkSection {
     /// Replaces [`DEFAULT_IGNORE`] when given; `[]` skips nothing.
     ignore: Option<Vec<String>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WatchSection {
+    settle_seconds: Option<f64>,
+    poll_seconds: Option<f64>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -137,7 +148,35 @@ pub struct Settings {
     pub ocr: OcrSettings,
     /// `[walk] ignore`: entries of every source that are skipped (and counted).
     pub ignore: crate::walk::IgnoreRules,
+    pub watch: WatchSettings,
     pub collections: Vec<CollectionSettings>,
+}
+
+/// How `sohoa watch` looks at the source folders (`[watch]`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct WatchSettings {
+    /// How long a file's size and modification time must stay the same before it is taken.
+    pub settle: Duration,
+    /// Time between two looks at the source folders.
+    pub poll: Duration,
+}
+
+impl WatchSettings {
+    /// Seconds from `pipeline.toml` or the command line as a duration: `settle` may be 0,
+    /// `poll` must be positive, both at most a day.
+    ///
+    /// # Errors
+    /// A negative, zero (for `poll`), huge or non-finite number, named by `key`.
+    pub fn seconds(key: &str, value: f64, zero_ok: bool) -> Result<Duration, String> {
+        let low_ok = if zero_ok { value >= 0.0 } else { value > 0.0 };
+        if !(low_ok && value <= 86_400.0) {
+            let least = if zero_ok { "0" } else { "more than 0" };
+            return Err(format!(
+                "{key} must be a number of seconds from {least} to 86400, got {value}"
+            ));
+        }
+        Ok(Duration::from_secs_f64(value))
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -240,6 +279,18 @@ fn resolve(file: FileConfig, base: &Path, path: &Path, text: &str) -> Result<Set
         Some(patterns) => crate::walk::IgnoreRules::new(&patterns)?,
         None => crate::walk::IgnoreRules::new(&DEFAULT_IGNORE)?,
     };
+    let watch = WatchSettings {
+        settle: WatchSettings::seconds(
+            "[watch] settle_seconds",
+            file.watch.settle_seconds.unwrap_or(5.0),
+            true,
+        )?,
+        poll: WatchSettings::seconds(
+            "[watch] poll_seconds",
+            file.watch.poll_seconds.unwrap_or(2.0),
+            false,
+        )?,
+    };
     let mut collections = Vec::new();
     for c in file.collection {
         if collections
@@ -262,6 +313,7 @@ fn resolve(file: FileConfig, base: &Path, path: &Path, text: &str) -> Result<Set
         organization: file.organization,
         ocr,
         ignore,
+        watch,
         collections,
     })
 }
@@ -491,6 +543,24 @@ mod tests {
             err.contains("[walk] ignore") && err.contains("\"[x\""),
             "{err}"
         );
+    }
+
+    #[test]
+    fn watch_times_default_and_bad_ones_are_named() {
+        let s = parse(MINIMAL).unwrap();
+        assert_eq!(s.watch.settle, Duration::from_secs(5));
+        assert_eq!(s.watch.poll, Duration::from_secs(2));
+        let text = format!("[watch]\nsettle_seconds = 12\npoll_seconds = 0.5\n{MINIMAL}");
+        let s = parse(&text).unwrap();
+        assert_eq!(s.watch.settle, Duration::from_secs(12));
+        assert_eq!(s.watch.poll, Duration::from_millis(500));
+        for (extra, expected) in [
+            ("poll_seconds = 0", "[watch] poll_seconds must be"),
+            ("settle_seconds = -1", "[watch] settle_seconds must be"),
+        ] {
+            let err = parse(&format!("[watch]\n{extra}\n{MINIMAL}")).unwrap_err();
+            assert!(err.to_string().contains(expected), "{extra}: {err}");
+        }
     }
 
     #[test]

@@ -67,16 +67,22 @@ pub enum PageFlag {
     /// A row of the page has ink where no word was recognised, and reading it again found
     /// no text either: a line may be missing from the page text.
     MissingLines,
+    /// The file's bytes are those of a file already archived under another dossier (the
+    /// catalog records which): the same sheet filed twice, or a scan copied to the wrong
+    /// folder. Set by the catalog when it records the file, the only place that knows what
+    /// is already archived.
+    Duplicate,
 }
 
 impl PageFlag {
-    pub const ALL: [PageFlag; 6] = [
+    pub const ALL: [PageFlag; 7] = [
         PageFlag::LowConfidence,
         PageFlag::Blank,
         PageFlag::LowDpi,
         PageFlag::DpiUnknown,
         PageFlag::HasTextLayer,
         PageFlag::MissingLines,
+        PageFlag::Duplicate,
     ];
 
     /// Stable text code, as stored in the catalog and printed in JSON.
@@ -88,6 +94,7 @@ impl PageFlag {
             PageFlag::DpiUnknown => "dpi-unknown",
             PageFlag::HasTextLayer => "has-text-layer",
             PageFlag::MissingLines => "missing-lines",
+            PageFlag::Duplicate => "duplicate",
         }
     }
 

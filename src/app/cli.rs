@@ -31,6 +31,7 @@ impl Cli {
             Command::Verify(a) => a.lang,
             Command::Search(a) => a.lang,
             Command::Show(a) => a.lang,
+            Command::Watch(a) => a.lang,
             Command::Completions(_) | Command::Manpage(_) => None,
         }
     }
@@ -40,6 +41,8 @@ impl Cli {
 pub enum Command {
     /// Archive and OCR the collections of pipeline.toml; only what is new or changed
     Run(RunArgs),
+    /// Keep taking new scans from the source folders as scanners write them, until Ctrl-C
+    Watch(WatchArgs),
     /// Write a commented pipeline.toml template
     Init(InitArgs),
     /// Export from the archive
@@ -159,6 +162,47 @@ pub struct RunArgs {
     /// Show what would be done, change nothing
     #[arg(long)]
     pub dry_run: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct WatchArgs {
+    /// Collections to watch (ids from pipeline.toml) [default: all]
+    #[arg(value_name = "COLLECTION")]
+    pub collections: Vec<String>,
+
+    /// Operator recorded with the batch [default: `operator` in the config]
+    #[arg(long)]
+    pub operator: Option<String>,
+
+    /// Scanning centre recorded with the batch [default: `centre` in the config]
+    #[arg(long)]
+    pub centre: Option<String>,
+
+    /// OCR worker threads, one engine each [default: `[ocr] workers`, else one per core]
+    #[arg(long, short = 'j', value_name = "N")]
+    pub workers: Option<usize>,
+
+    /// Language of progress and summary [default: `lang` in the config, else vi]
+    #[arg(long, value_enum)]
+    pub lang: Option<LangArg>,
+
+    /// Print the summary as JSON on stdout when the watch ends
+    #[arg(long)]
+    pub json: bool,
+
+    /// No progress display on stderr
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+
+    /// Seconds a file must stay the same size and time before it is taken [default: `[watch]
+    /// settle_seconds`, else 5]
+    #[arg(long, value_name = "SECONDS")]
+    pub settle_seconds: Option<f64>,
+
+    /// Seconds between two looks at the source folders [default: `[watch] poll_seconds`,
+    /// else 2]
+    #[arg(long, value_name = "SECONDS")]
+    pub poll_seconds: Option<f64>,
 }
 
 #[derive(Debug, Args)]

@@ -31,6 +31,9 @@ pub fn dispatch(cli: Cli) -> Outcome {
     match cli.command {
         Command::Init(args) => init(&args, cli.config.as_deref()),
         Command::Run(args) => run(&load_settings(cli.config.as_deref())?, &args),
+        Command::Watch(args) => {
+            super::watch_cmd::watch(&load_settings(cli.config.as_deref())?, &args)
+        }
         Command::Export(ExportCommand::Text(args)) => {
             export_text(&load_settings(cli.config.as_deref())?, &args)
         }
@@ -164,11 +167,7 @@ fn run(settings: &Settings, args: &RunArgs) -> Outcome {
         centre: args.centre.clone().or_else(|| settings.centre.clone()),
         workers: args.workers.unwrap_or(settings.ocr.workers),
     };
-    let factory = TesseractFactory {
-        languages: settings.ocr.languages.clone(),
-        tessdata: settings.ocr.tessdata.clone(),
-        retry_tessdata: settings.ocr.retry_tessdata.clone(),
-    };
+    let factory = tesseract_factory(settings);
     let cancel = cancel_on_ctrl_c(lang);
     let display = Display::choose(args.quiet, lang);
     let summary = pipeline::run(
@@ -193,9 +192,18 @@ fn run(settings: &Settings, args: &RunArgs) -> Outcome {
     })
 }
 
+/// The OCR engines `[ocr]` asks for.
+pub fn tesseract_factory(settings: &Settings) -> TesseractFactory {
+    TesseractFactory {
+        languages: settings.ocr.languages.clone(),
+        tessdata: settings.ocr.tessdata.clone(),
+        retry_tessdata: settings.ocr.retry_tessdata.clone(),
+    }
+}
+
 /// First Ctrl-C: finish the files in hand, commit, stop. Second: leave at once (the archive
 /// is consistent at every instant, so this loses only uncommitted work).
-fn cancel_on_ctrl_c(lang: Lang) -> Arc<AtomicBool> {
+pub fn cancel_on_ctrl_c(lang: Lang) -> Arc<AtomicBool> {
     let cancel = Arc::new(AtomicBool::new(false));
     let flag = Arc::clone(&cancel);
     let installed = ctrlc::set_handler(move || {
@@ -218,7 +226,7 @@ fn cancel_on_ctrl_c(lang: Lang) -> Arc<AtomicBool> {
 }
 
 /// Map a run error to its exit code: configuration problems are 2, archive problems 3.
-fn classify(err: RunError) -> Failure {
+pub fn classify(err: RunError) -> Failure {
     match err {
         RunError::Plan(_) | RunError::Engine(_) => Failure::usage(err),
         _ => Failure::archive(err),

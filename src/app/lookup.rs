@@ -44,6 +44,10 @@ pub struct SearchArgs {
     #[arg(long)]
     pub collection: Option<String>,
 
+    /// List the files archived twice: each duplicate with the dossier and file it repeats
+    #[arg(long, conflicts_with_all = ["query", "exact", "id", "name", "born", "limit", "offset"])]
+    pub duplicates: bool,
+
     /// At most this many results
     #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..=10000))]
     pub limit: u32,
@@ -93,6 +97,9 @@ fn open(settings: &Settings, collection: Option<&String>) -> Result<Catalog, Fai
 }
 
 pub fn search(settings: &Settings, args: &SearchArgs) -> Outcome {
+    if args.duplicates {
+        return duplicates(settings, args);
+    }
     let req = request(args)?;
     let catalog = open(settings, args.collection.as_ref())?;
     let hits = catalog.search(&req).map_err(Failure::archive)?;
@@ -107,6 +114,25 @@ pub fn search(settings: &Settings, args: &SearchArgs) -> Outcome {
     }
     if hits.is_empty() && !args.json {
         eprintln!("sohoa: {}", show_out::no_results(lang));
+    }
+    Ok(Exit::Ok)
+}
+
+/// `search --duplicates`: every current file recorded as a duplicate, all of them (a
+/// supervisor's review list is short, and paging it would hide some).
+fn duplicates(settings: &Settings, args: &SearchArgs) -> Outcome {
+    let catalog = open(settings, args.collection.as_ref())?;
+    let rows = catalog
+        .duplicates(args.collection.as_deref())
+        .map_err(Failure::archive)?;
+    let lang = resolve_lang(args.lang, settings);
+    if args.json {
+        println!("{}", show_out::duplicates_json(&rows));
+    } else {
+        print!("{}", show_out::duplicates(&rows, lang));
+        if rows.is_empty() {
+            eprintln!("sohoa: {}", show_out::no_duplicates(lang));
+        }
     }
     Ok(Exit::Ok)
 }
@@ -129,7 +155,7 @@ fn request(args: &SearchArgs) -> Result<SearchRequest, Failure> {
     let born = args.born.as_deref().map(born_arg).transpose()?;
     if query.is_none() && id.is_none() && name.is_none() && born.is_none() {
         return Err(Failure::usage(anyhow!(
-            "nothing to search for: give a QUERY, --id, --name or --born"
+            "nothing to search for: give a QUERY, --id, --name or --born (or --duplicates)"
         )));
     }
     Ok(SearchRequest {

@@ -5,7 +5,7 @@
 use std::fmt::Write;
 
 use serde_json::{json, Value};
-use sohoa::catalog::{DossierView, Hit, PageView};
+use sohoa::catalog::{DossierView, DuplicateRow, FilePlace, Hit, PageView};
 use sohoa::config::Lang;
 
 use super::render::{dec, int};
@@ -68,7 +68,66 @@ fn page_value(p: &PageView) -> Value {
         "flags": p.flags,
         "rotation": p.rotation,
         "skew": p.skew,
+        "duplicate_of": p.duplicate_of.as_ref().map(place_json),
     })
+}
+
+fn place_json(p: &FilePlace) -> Value {
+    json!({
+        "collection": p.collection,
+        "dossier": p.dossier,
+        "file": p.rel_path,
+        "version": p.version,
+        "current": p.current,
+    })
+}
+
+/// "cu-tru HS-01 (HS-01/trang-1.png)", with the version when it is no longer current.
+fn place(p: &FilePlace, l: Lang) -> String {
+    let mut out = format!("{} {} ({})", p.collection, p.dossier, p.rel_path);
+    if !p.current {
+        let old = label(l, "phiên bản cũ", "old version");
+        let _ = write!(out, " [{old} {}]", p.version);
+    }
+    out
+}
+
+/// `sohoa search --duplicates`: one line per duplicate file, naming both places.
+pub fn duplicates(rows: &[DuplicateRow], l: Lang) -> String {
+    let same = label(l, "trùng với", "same as");
+    let mut out = String::new();
+    for d in rows {
+        let _ = writeln!(
+            out,
+            "{} {} ({})  {same}  {}  sha256 {}",
+            d.collection,
+            d.dossier,
+            d.rel_path,
+            place(&d.of, l),
+            d.sha256
+        );
+    }
+    out
+}
+
+pub fn duplicates_json(rows: &[DuplicateRow]) -> String {
+    let rows: Vec<Value> = rows
+        .iter()
+        .map(|d| {
+            json!({
+                "collection": d.collection,
+                "dossier": d.dossier,
+                "file": d.rel_path,
+                "sha256": d.sha256,
+                "duplicate_of": place_json(&d.of),
+            })
+        })
+        .collect();
+    serde_json::to_string_pretty(&rows).unwrap_or_default()
+}
+
+pub fn no_duplicates(lang: Lang) -> &'static str {
+    label(lang, "không có tệp trùng lặp", "no duplicate files")
 }
 
 pub fn dossier_json(v: &DossierView) -> String {
@@ -153,6 +212,10 @@ pub fn dossier(v: &DossierView, l: Lang) -> String {
             label(l, "cờ", "flags"),
             geometry(p, l),
         );
+        if let Some(of) = &p.duplicate_of {
+            let same = label(l, "trùng với", "same as");
+            let _ = writeln!(out, "        {same} {}", place(of, l));
+        }
     }
     for (path, kind, message) in &v.failed {
         let _ = writeln!(

@@ -15,6 +15,8 @@ mod render;
 mod report;
 mod verify_cmd;
 mod verify_render;
+mod watch_cmd;
+mod watch_progress;
 
 use std::process::ExitCode;
 

@@ -16,6 +16,7 @@ mod chain;
 mod chain_audit;
 mod collection;
 mod dossier;
+mod duplicate;
 mod error;
 mod fixity;
 mod mtime;
@@ -48,6 +49,7 @@ use rusqlite::{Connection, OpenFlags, Row};
 
 pub use audit::{Audit, CatalogObject, ChainIssue, ChainIssueKind, FileUse};
 pub use bag::BagFile;
+pub use duplicate::{DuplicateRow, FilePlace};
 pub use error::CatalogError;
 pub use fixity::FixityEvent;
 pub use pdf_pages::{PdfDossier, PdfPage};
@@ -59,6 +61,7 @@ pub use types::{
     DossierPlan, FailureRow, KnownFile, NewBatch, PageText,
 };
 pub use worklist::{WorkItem, WorkKind};
+pub use write::Recorded;
 
 use schema::Existing;
 

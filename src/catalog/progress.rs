@@ -55,6 +55,8 @@ pub struct ProgressRow {
     pub dossiers: u64,
     /// Pages of the current files of these dossiers.
     pub pages: u64,
+    /// Current files of these dossiers recorded as duplicates (see `duplicate.rs`).
+    pub duplicates: u64,
 }
 
 pub(super) const PROGRESS_SQL: &str = "
@@ -64,6 +66,7 @@ WITH per_dossier AS (
            coalesce(sum(f.failure_kind IS NOT NULL), 0) AS failed_files,
            coalesce(sum(f.page_count), 0) AS pages,
            coalesce(sum(f.pages_flagged), 0) AS flagged,
+           count(fd.file_id) AS duplicates,
            -- With a single max(), SQLite takes bare columns from the row holding the maximum:
            -- the batch of the latest file.
            max(f.recorded_at) AS at,
@@ -71,6 +74,7 @@ WITH per_dossier AS (
     FROM dossier d
     LEFT JOIN current_file c ON c.dossier_id = d.id
     LEFT JOIN file f ON f.id = c.file_id
+    LEFT JOIN file_duplicate fd ON fd.file_id = f.id
     WHERE d.collection_id = ?1
     GROUP BY d.code
 ), stated AS (
@@ -78,10 +82,11 @@ WITH per_dossier AS (
                 WHEN files < expected THEN 'in-progress'
                 WHEN flagged > 0 THEN 'needs-review'
                 ELSE 'done' END AS state,
-           substr(at, 1, 10) AS day, batch_id, pages
+           substr(at, 1, 10) AS day, batch_id, pages, duplicates
     FROM per_dossier
 )
-SELECT s.state, s.day, b.uuid, b.operator, b.centre, count(*), sum(s.pages)
+SELECT s.state, s.day, b.uuid, b.operator, b.centre, count(*), sum(s.pages),
+       sum(s.duplicates)
 FROM stated s
 LEFT JOIN batch b ON b.id = s.batch_id
 GROUP BY s.state, s.day, s.batch_id";
@@ -131,6 +136,7 @@ fn progress_row(row: &Row<'_>) -> rusqlite::Result<ProgressRow> {
         centre: row.get(4)?,
         dossiers: row.get(5)?,
         pages: row.get(6)?,
+        duplicates: row.get(7)?,
     })
 }
 

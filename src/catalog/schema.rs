@@ -220,6 +220,16 @@ CREATE TABLE walk_skip (
     PRIMARY KEY (batch_id, collection_id, pattern)
 ) STRICT;
 "#,
+    // 8: duplicates. A file whose bytes equal a file already archived under another dossier
+    // points at that file (see `duplicate.rs`); its pages carry the `duplicate` flag. The
+    // index finds earlier files by content at insert time.
+    r#"
+CREATE TABLE file_duplicate (
+    file_id INTEGER PRIMARY KEY REFERENCES file(id),
+    of_file_id INTEGER NOT NULL REFERENCES file(id) CHECK (of_file_id != file_id)
+) STRICT;
+CREATE INDEX file_sha256 ON file(sha256);
+"#,
 ];
 
 /// The schema version this code writes and understands.

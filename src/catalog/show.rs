@@ -2,6 +2,7 @@
 //! files in reading order (natural sort of paths, then page index), the checksum, dpi, OCR
 //! confidence, flags and text.
 
+use super::duplicate::FilePlace;
 use super::error::During;
 use super::{Catalog, CatalogError};
 
@@ -36,6 +37,8 @@ pub struct PageView {
     /// [`crate::model::Geometry`]).
     pub rotation: u16,
     pub skew: f64,
+    /// Where the same bytes were archived first, for a page of a duplicate file.
+    pub duplicate_of: Option<FilePlace>,
 }
 
 impl Catalog {
@@ -54,9 +57,15 @@ impl Catalog {
             .conn
             .prepare_cached(
                 "SELECT c.rel_path, p.page_index, f.sha256, p.dpi_x, p.dpi_y, p.confidence,
-                     p.flags, p.text, p.rotation, p.skew
+                     p.flags, p.text, p.rotation, p.skew,
+                     ocol.code, od.code, o.rel_path, o.version, oc.file_id IS NOT NULL
                  FROM current_file c JOIN file f ON f.id = c.file_id
                  JOIN page p ON p.file_id = f.id
+                 LEFT JOIN file_duplicate fd ON fd.file_id = f.id
+                 LEFT JOIN file o ON o.id = fd.of_file_id
+                 LEFT JOIN collection ocol ON ocol.id = o.collection_id
+                 LEFT JOIN dossier od ON od.id = o.dossier_id
+                 LEFT JOIN current_file oc ON oc.file_id = o.id
                  WHERE c.dossier_id = ?1",
             )
             .during("read dossier pages")?;
@@ -81,6 +90,16 @@ impl Catalog {
                 text: r.get(7)?,
                 rotation: r.get::<_, Option<u16>>(8)?.unwrap_or(0),
                 skew: r.get::<_, Option<f64>>(9)?.unwrap_or(0.0),
+                duplicate_of: match r.get::<_, Option<String>>(10)? {
+                    None => None,
+                    Some(collection) => Some(FilePlace {
+                        collection,
+                        dossier: r.get(11)?,
+                        rel_path: r.get(12)?,
+                        version: r.get(13)?,
+                        current: r.get(14)?,
+                    }),
+                },
             })
         });
         view.pages = rows

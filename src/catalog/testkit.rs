@@ -54,7 +54,7 @@ impl Harness {
     }
 
     pub fn record(&mut self, files: &[FileRecord]) -> Result<(), CatalogError> {
-        self.catalog.record_files(self.batch, files)
+        self.catalog.record_files(self.batch, files).map(|_| ())
     }
 
     /// A single number from a SQL query on the raw connection.

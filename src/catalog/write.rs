@@ -2,17 +2,21 @@
 //! its pages (see `page.rs`) and their full-text entries, many files to one transaction so
 //! that the writer thread commits (and fsyncs) once per slice rather than once per row.
 //! `file` and `object` rows are only inserted; `current_file` is moved to the new version.
+//! A file with the bytes of a file already archived under another dossier is recorded as its
+//! duplicate (see `duplicate.rs`), its pages flagged.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use chrono::Utc;
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
 use super::collection::collection_rowid;
+use super::duplicate::{earlier_copy, record_duplicate};
 use super::error::During;
 use super::page::insert_page;
 use super::{time_text, BatchId, Catalog, CatalogError};
-use crate::model::{FileOutcome, FileRecord, PageRecord};
+use crate::model::{FileOutcome, FileRecord, PageFlag, PageRecord};
 
 /// What the files of one slice share, resolved once per slice.
 struct Ctx<'a> {
@@ -20,6 +24,15 @@ struct Ctx<'a> {
     recorded_at: &'a str,
     collections: HashMap<String, i64>,
     dossiers: HashMap<(i64, String), i64>,
+}
+
+/// What recording a slice found that the records themselves did not say.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Recorded {
+    /// Files found to be duplicates of a file archived under another dossier.
+    pub duplicates: u64,
+    /// Pages that carried no flag until they were flagged `duplicate`.
+    pub newly_flagged_pages: u64,
 }
 
 /// Where a file's rows go.
@@ -31,7 +44,9 @@ struct Target {
 impl Catalog {
     /// Record a slice of processed files in one transaction: all of them or, on any error,
     /// none. A file with a content id must have its original in the object store already;
-    /// the file becomes version `max + 1` of its (collection, path), or version 1.
+    /// the file becomes version `max + 1` of its (collection, path), or version 1. A file
+    /// with pages whose content an earlier file of another dossier has (earlier in this
+    /// slice too) is recorded as that file's duplicate and its pages flagged `duplicate`.
     ///
     /// # Errors
     /// [`CatalogError::UnknownCollection`] or [`CatalogError::UnknownDossier`] for a file
@@ -42,7 +57,7 @@ impl Catalog {
         &mut self,
         batch: BatchId,
         files: &[FileRecord],
-    ) -> Result<(), CatalogError> {
+    ) -> Result<Recorded, CatalogError> {
         // IMMEDIATE takes the write lock up front: a deferred transaction that later needs
         // it can fail with SQLITE_BUSY without waiting for the busy timeout.
         let tx = self
@@ -56,10 +71,12 @@ impl Catalog {
             collections: HashMap::new(),
             dossiers: HashMap::new(),
         };
+        let mut found = Recorded::default();
         for file in files {
-            record_file(&tx, &mut ctx, file)?;
+            record_file(&tx, &mut ctx, file, &mut found)?;
         }
-        tx.commit().during("commit recorded files")
+        tx.commit().during("commit recorded files")?;
+        Ok(found)
     }
 }
 
@@ -67,28 +84,48 @@ fn record_file(
     conn: &Connection,
     ctx: &mut Ctx<'_>,
     file: &FileRecord,
+    found: &mut Recorded,
 ) -> Result<(), CatalogError> {
     let key = &file.key;
     let target = resolve(conn, ctx, file)?;
-    let pages: &[PageRecord] = match &file.outcome {
-        FileOutcome::Pages(pages) => pages,
-        FileOutcome::Failed(_) => &[],
+    let mut pages: Cow<'_, [PageRecord]> = match &file.outcome {
+        FileOutcome::Pages(pages) => Cow::Borrowed(pages),
+        FileOutcome::Failed(_) => Cow::Borrowed(&[]),
     };
-    if file.content.is_none() && matches!(file.outcome, FileOutcome::Pages(_)) {
-        return Err(CatalogError::MissingContent {
-            collection: key.collection.clone(),
-            rel_path: key.rel_path.clone(),
-        });
+    let record_err = |source| CatalogError::RecordFile {
+        collection: key.collection.clone(),
+        rel_path: key.rel_path.clone(),
+        source,
+    };
+    let duplicate_of = match (&file.outcome, &file.content) {
+        (FileOutcome::Pages(_), None) => {
+            return Err(CatalogError::MissingContent {
+                collection: key.collection.clone(),
+                rel_path: key.rel_path.clone(),
+            })
+        }
+        (FileOutcome::Pages(_), Some(content)) => {
+            earlier_copy(conn, target.dossier, content).map_err(record_err)?
+        }
+        (FileOutcome::Failed(_), _) => None,
+    };
+    if duplicate_of.is_some() {
+        found.duplicates += 1;
+        found.newly_flagged_pages += pages.iter().filter(|p| p.flags.is_empty()).count() as u64;
+        pages
+            .to_mut()
+            .iter_mut()
+            .for_each(|p| p.flags.push(PageFlag::Duplicate));
     }
     let file_id = insert_object(conn, ctx, file)
-        .and_then(|()| insert_file(conn, ctx, &target, file, pages))
+        .and_then(|()| insert_file(conn, ctx, &target, file, &pages))
         .and_then(|file_id| make_current(conn, &target, file, file_id).map(|()| file_id))
-        .map_err(|source| CatalogError::RecordFile {
-            collection: key.collection.clone(),
-            rel_path: key.rel_path.clone(),
-            source,
-        })?;
-    for page in pages {
+        .and_then(|file_id| match duplicate_of {
+            Some(of) => record_duplicate(conn, file_id, of).map(|()| file_id),
+            None => Ok(file_id),
+        })
+        .map_err(record_err)?;
+    for page in pages.iter() {
         insert_page(conn, ctx.batch, file_id, key, page)?;
     }
     Ok(())
@@ -146,7 +183,8 @@ fn insert_object(conn: &Connection, ctx: &Ctx<'_>, file: &FileRecord) -> rusqlit
     Ok(())
 }
 
-/// Insert the file as the next version of its path; returns its rowid.
+/// Insert the file as the next version of its path, counting its pages as flagged; returns
+/// its rowid.
 fn insert_file(
     conn: &Connection,
     ctx: &Ctx<'_>,

@@ -7,7 +7,9 @@ mod execute;
 mod feed;
 mod handover;
 pub mod plan;
+pub mod settle;
 pub mod summary;
+mod watch;
 mod worker;
 mod writer;
 
@@ -30,6 +32,7 @@ use crate::store::{ObjectStore, StoreError};
 
 pub use plan::{Action, RunPlan};
 pub use summary::RunSummary;
+pub use watch::{CycleReport, SourceLost, Watch};
 
 use execute::Execution;
 use worker::WorkerContext;
@@ -103,19 +106,7 @@ pub fn run<F: EngineFactory, P: Progress>(
         factory,
         progress,
         cancel,
-        context: WorkerContext {
-            store: &store,
-            limits: DecodeLimits::default(),
-            min_confidence: settings.ocr.min_confidence,
-            prep: crate::prep::PrepOptions {
-                retry_below: settings.ocr.min_confidence,
-                cleaning: if settings.ocr.clean {
-                    crate::prep::Cleaning::On
-                } else {
-                    crate::prep::Cleaning::Off
-                },
-            },
-        },
+        context: worker_context(settings, &store),
         workers,
     };
     let result = execution.run(&plan, &mut catalog, batch);
@@ -131,7 +122,46 @@ pub fn run<F: EngineFactory, P: Progress>(
         interrupted,
         workers,
     };
-    summarise(&catalog, collections, &plan, &counts, meta)
+    let walks: Vec<Walked> = plan.collections.iter().map(Walked::of).collect();
+    summarise(
+        &catalog,
+        collections,
+        &walks,
+        problems(&plan),
+        &counts,
+        meta,
+    )
+}
+
+/// What the workers share, from the settings: the store, decoding limits, review thresholds.
+fn worker_context<'a>(settings: &Settings, store: &'a ObjectStore) -> WorkerContext<'a> {
+    WorkerContext {
+        store,
+        limits: DecodeLimits::default(),
+        min_confidence: settings.ocr.min_confidence,
+        prep: crate::prep::PrepOptions {
+            retry_below: settings.ocr.min_confidence,
+            cleaning: if settings.ocr.clean {
+                crate::prep::Cleaning::On
+            } else {
+                crate::prep::Cleaning::Off
+            },
+        },
+    }
+}
+
+/// The parts of the sources a plan could not look at.
+fn problems(plan: &RunPlan) -> Vec<summary::Problem> {
+    plan.collections
+        .iter()
+        .flat_map(|cp| {
+            cp.problems.iter().map(|p| summary::Problem {
+                collection: cp.id.clone(),
+                path: p.path.display().to_string(),
+                message: p.message.clone(),
+            })
+        })
+        .collect()
 }
 
 /// Create the archive folder, take its lock, open the store (dropping temporaries a dead
@@ -208,28 +238,42 @@ struct BatchMeta {
     workers: usize,
 }
 
+/// What the last walk of a collection found, for its summary.
+#[derive(Debug, Clone, Default)]
+struct Walked {
+    dossiers: u64,
+    /// Entries skipped by `[walk] ignore`, per pattern.
+    skipped: Vec<crate::model::SkipCount>,
+}
+
+impl Walked {
+    fn of(cp: &plan::CollectionPlan) -> Walked {
+        Walked {
+            dossiers: cp.dossiers.len() as u64,
+            skipped: cp.skipped.clone(),
+        }
+    }
+}
+
+/// The summary of a batch: its counts, and where each collection now stands; `walks` is
+/// what the last walk found in each collection, in `collections` order.
 fn summarise(
     catalog: &Catalog,
     collections: &[&CollectionSettings],
-    plan: &RunPlan,
+    walks: &[Walked],
+    problems: Vec<summary::Problem>,
     counts: &BatchCounts,
     meta: BatchMeta,
 ) -> Result<RunSummary, RunError> {
     let mut summaries = Vec::new();
-    let mut problems = Vec::new();
-    for (c, cp) in collections.iter().zip(&plan.collections) {
+    for (c, walked) in collections.iter().zip(walks) {
         let status = catalog.collection_status(&c.id)?;
         summaries.push(summary::CollectionSummary::new(
             c,
-            cp.dossiers.len() as u64,
+            walked.dossiers,
             status,
-            cp.skipped.clone(),
+            walked.skipped.clone(),
         ));
-        problems.extend(cp.problems.iter().map(|p| summary::Problem {
-            collection: c.id.clone(),
-            path: p.path.display().to_string(),
-            message: p.message.clone(),
-        }));
     }
     let minutes = meta.wall_seconds / 60.0;
     Ok(RunSummary {
@@ -239,7 +283,14 @@ fn summarise(
         wall_seconds: meta.wall_seconds,
         interrupted: meta.interrupted,
         workers: meta.workers,
-        files: summary::FileCounts::from_batch(counts, plan.skipped()),
+        files: summary::FileCounts::from_batch(
+            counts,
+            walks
+                .iter()
+                .flat_map(|w| &w.skipped)
+                .map(|s| s.entries)
+                .sum(),
+        ),
         pages: counts.pages,
         pages_flagged: counts.pages_flagged,
         pages_per_minute: if minutes > 0.0 {
@@ -255,14 +306,16 @@ fn summarise(
 fn dossier_plans(plan: &RunPlan) -> Vec<DossierPlan> {
     plan.collections
         .iter()
-        .flat_map(|c| {
-            c.dossiers.iter().map(|d| DossierPlan {
-                collection: c.id.clone(),
-                code: d.code.clone(),
-                expected_files: d.files.len() as u32,
-            })
-        })
+        .flat_map(|c| c.dossiers.iter().map(|d| dossier_plan(&c.id, d)))
         .collect()
+}
+
+fn dossier_plan(collection: &str, d: &crate::walk::DossierSource) -> DossierPlan {
+    DossierPlan {
+        collection: collection.to_string(),
+        code: d.code.clone(),
+        expected_files: d.files.len() as u32,
+    }
 }
 
 /// Plan without executing (`--dry-run`): nothing is written, not even the catalog.

@@ -80,28 +80,40 @@ pub fn plan(
 ) -> Result<RunPlan, PlanError> {
     let mut plan = RunPlan::default();
     for c in collections {
-        let walked =
-            walk_collection(&c.source, c.layout, ignore).map_err(|source| PlanError::Walk {
-                collection: c.id.clone(),
-                source,
-            })?;
-        let known = catalog.known_files(&c.id)?;
-        let mut cp = CollectionPlan {
-            id: c.id.clone(),
-            name: c.name.clone(),
-            dossiers: Vec::new(),
-            tasks: Vec::new(),
-            unchanged: 0,
-            problems: walked.problems,
-            skipped: walked.skipped,
-        };
-        for dossier in walked.dossiers {
-            plan_dossier(&c.id, &dossier, &known, &mut cp);
-            cp.dossiers.push(dossier);
-        }
-        plan.collections.push(cp);
+        plan.collections.push(plan_collection(catalog, c, ignore)?);
     }
     Ok(plan)
+}
+
+/// Plan one collection against the catalog.
+///
+/// # Errors
+/// Its source folder cannot be read, or the catalog cannot be queried.
+pub fn plan_collection(
+    catalog: &Catalog,
+    c: &CollectionSettings,
+    ignore: &IgnoreRules,
+) -> Result<CollectionPlan, PlanError> {
+    let walked =
+        walk_collection(&c.source, c.layout, ignore).map_err(|source| PlanError::Walk {
+            collection: c.id.clone(),
+            source,
+        })?;
+    let known = catalog.known_files(&c.id)?;
+    let mut cp = CollectionPlan {
+        id: c.id.clone(),
+        name: c.name.clone(),
+        dossiers: Vec::new(),
+        tasks: Vec::new(),
+        unchanged: 0,
+        problems: walked.problems,
+        skipped: walked.skipped,
+    };
+    for dossier in walked.dossiers {
+        plan_dossier(&c.id, &dossier, &known, &mut cp);
+        cp.dossiers.push(dossier);
+    }
+    Ok(cp)
 }
 
 fn plan_dossier(

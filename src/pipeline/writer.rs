@@ -29,9 +29,16 @@ struct Pending {
 impl Pending {
     /// Commit everything pending: the records in one transaction, the new times of each
     /// collection in one more (a run over freshly copied sources must not fsync per file).
-    fn flush(&mut self, catalog: &mut Catalog, batch: BatchId) -> Result<(), CatalogError> {
+    /// Pages the catalog flagged as duplicates are added to the flagged count.
+    fn flush(
+        &mut self,
+        catalog: &mut Catalog,
+        batch: BatchId,
+        counts: &mut BatchCounts,
+    ) -> Result<(), CatalogError> {
         if !self.records.is_empty() {
-            catalog.record_files(batch, &self.records)?;
+            let found = catalog.record_files(batch, &self.records)?;
+            counts.pages_flagged += found.newly_flagged_pages;
         }
         for (collection, updates) in &self.mtimes {
             catalog.update_mtimes(collection, updates)?;
@@ -58,12 +65,12 @@ pub fn write_all(
         let outcome = match outcomes.recv_timeout(wait) {
             Ok(outcome) => outcome,
             Err(RecvTimeoutError::Timeout) => {
-                pending.flush(catalog, batch)?;
+                pending.flush(catalog, batch, &mut counts)?;
                 since = Instant::now();
                 continue;
             }
             Err(RecvTimeoutError::Disconnected) => {
-                pending.flush(catalog, batch)?;
+                pending.flush(catalog, batch, &mut counts)?;
                 return Ok(counts);
             }
         };
@@ -83,7 +90,7 @@ pub fn write_all(
             }
         }
         if pending.len >= BATCH_FILES || since.elapsed() >= MAX_DELAY {
-            pending.flush(catalog, batch)?;
+            pending.flush(catalog, batch, &mut counts)?;
         }
     }
 }

@@ -70,6 +70,8 @@ pub struct Counts {
     /// Dossiers any run found: all four states.
     pub seen: u64,
     pub pages: u64,
+    /// Current files recorded as duplicates of a file under another dossier.
+    pub duplicates: u64,
 }
 
 impl Counts {
@@ -86,6 +88,7 @@ impl Counts {
         }
         self.seen += n;
         self.pages += row.pages;
+        self.duplicates += row.duplicates;
     }
 }
 

@@ -37,6 +37,7 @@ fn row(state: DossierState, d: &str, centre: &str, dossiers: u64, pages: u64) ->
         centre: Some(centre.into()),
         dossiers,
         pages,
+        duplicates: 0,
     }
 }
 

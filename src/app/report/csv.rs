@@ -24,6 +24,7 @@ pub fn render(report: &Report, lang: Lang) -> String {
         l.in_progress,
         l.pages,
         l.percent,
+        l.duplicates,
     ];
     // By collection, the group is the collection itself: one column, not the same twice.
     let keyed = report.by != GroupBy::Collection;
@@ -51,6 +52,7 @@ pub fn render(report: &Report, lang: Lang) -> String {
                 k.in_progress.to_string(),
                 k.pages.to_string(),
                 g.percent.map_or_else(String::new, |p| plain(p, lang)),
+                k.duplicates.to_string(),
             ];
             let cells = cells.into_iter().enumerate().filter(|(i, _)| keep(i));
             line(&mut out, cells.map(|(_, c)| c));

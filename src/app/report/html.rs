@@ -109,6 +109,7 @@ fn cards(out: &mut String, c: &CollectionReport, lang: Lang) {
         cards.push((l.not_yet_seen, int(n, lang)));
     }
     cards.push((l.pages, int(k.pages, lang)));
+    cards.push((l.duplicates, int(k.duplicates, lang)));
     out.push_str("<div class=\"cards\">");
     for (label, value) in cards {
         let _ = write!(

@@ -65,6 +65,12 @@ fn collection(out: &mut String, c: &CollectionReport, report: &Report, lang: Lan
     if let Some(unseen) = c.not_yet_seen {
         let _ = write!(states, " · {} {}", l.not_yet_seen.to_lowercase(), n(unseen));
     }
+    let _ = write!(
+        states,
+        " · {} {}",
+        l.duplicates.to_lowercase(),
+        n(k.duplicates)
+    );
     let _ = writeln!(out, "{states}");
     let _ = writeln!(out, "  {}", pages_line(c, lang));
     let _ = writeln!(out, "  {}", rate_line(c, lang));
