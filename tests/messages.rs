@@ -38,15 +38,7 @@ fn redacted(out: &Output, dirs: &[&Path]) -> String {
 }
 
 fn assert_snapshot(name: &str, actual: &str) {
-    let path = repo().join("tests/snapshots/messages").join(name);
-    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(&path, actual).unwrap();
-        return;
-    }
-    let expected = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("{}: {e} (UPDATE_SNAPSHOTS=1 writes it)", path.display()));
-    assert_eq!(actual, expected, "{name} differs from its snapshot");
+    common::assert_snapshot("messages", name, actual);
 }
 
 #[test]

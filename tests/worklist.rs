@@ -7,7 +7,7 @@ mod common;
 use std::path::Path;
 use std::time::Duration;
 
-use common::{describe, fixtures, real_corpus, repo, Collection, Workplace};
+use common::{describe, fixtures, real_corpus, Collection, Workplace};
 
 const LIMIT: Duration = Duration::from_secs(300);
 
@@ -54,15 +54,7 @@ fn redacted(text: &str) -> String {
 }
 
 fn assert_snapshot(name: &str, actual: &str) {
-    let path = repo().join("tests/snapshots/worklist").join(name);
-    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(&path, actual).unwrap();
-        return;
-    }
-    let expected = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("{}: {e} (UPDATE_SNAPSHOTS=1 writes it)", path.display()));
-    assert_eq!(actual, expected, "{name} differs from its snapshot");
+    common::assert_snapshot("worklist", name, actual);
 }
 
 #[test]

@@ -239,3 +239,17 @@ pub fn normalise(text: &str) -> Vec<char> {
         .chars()
         .collect()
 }
+
+/// Compare `actual` with `tests/snapshots/<folder>/<name>`; `UPDATE_SNAPSHOTS=1` rewrites the
+/// file instead, after a deliberate change.
+pub fn assert_snapshot(folder: &str, name: &str, actual: &str) {
+    let path = repo().join("tests/snapshots").join(folder).join(name);
+    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, actual).unwrap();
+        return;
+    }
+    let expected = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{}: {e} (UPDATE_SNAPSHOTS=1 writes it)", path.display()));
+    assert_eq!(actual, expected, "{name} differs from its snapshot");
+}
