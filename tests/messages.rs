@@ -67,6 +67,42 @@ fn errors_are_in_vietnamese_by_default_and_in_english_on_request() {
     assert_snapshot("errors.txt", &transcript);
 }
 
+/// Mistakes on the command line itself are worded in Vietnamese too, from what clap found
+/// (the argument, the value, a similar name, the usage line), and keep clap's exit code 2;
+/// `--lang en` anywhere on the line gives clap's English.
+#[test]
+fn command_line_mistakes_are_in_vietnamese_unless_english_is_asked_for() {
+    let scans = tempfile::tempdir().unwrap();
+    let place = vietnamese_workplace(scans.path());
+    let mut transcript = String::new();
+    let cases: [&[&str]; 8] = [
+        &["rn"],
+        &["run", "--worker", "2"],
+        &["report", "--format", "xml"],
+        &["report", "--since", "31/02/2026"],
+        &["verify", "--sample", "0"],
+        &["search", "--limit", "abc", "x"],
+        &["export"],
+        &["report", "--lang", "en", "--since", "yesterday"],
+    ];
+    for args in cases {
+        let out = place.run(args, LIMIT);
+        assert_eq!(out.status.code(), Some(2), "{}", describe(&out));
+        transcript.push_str(&format!(
+            "$ sohoa {}\n{}",
+            args.join(" "),
+            redacted(&out, &[place.path()])
+        ));
+    }
+    let vietnamese = transcript.matches("sohoa: lỗi: ").count();
+    assert_eq!(vietnamese, 6, "{transcript}");
+    assert!(
+        transcript.contains("error: invalid value 'yesterday'"),
+        "{transcript}"
+    );
+    assert_snapshot("usage-errors.txt", &transcript);
+}
+
 #[test]
 fn a_file_that_fails_is_explained_in_vietnamese_and_keeps_its_code() {
     let scans = tempfile::tempdir().unwrap();

@@ -156,7 +156,15 @@ fn values_are_found_however_the_literals_recur() {
     );
     assert_eq!(
         translate("corrupt TIFF: page 2: bad fax data in row 7", Lang::Vi),
-        "TIFF bị hỏng: trang 2: bad fax data in row 7"
+        "TIFF bị hỏng: trang 2: dữ liệu fax hỏng ở dòng 7"
+    );
+    // A detail that quotes an outside library's words keeps them as they are.
+    assert_eq!(
+        translate(
+            "corrupt PNG: this PNG variant (Interlace method 9)",
+            Lang::Vi
+        ),
+        "PNG bị hỏng: biến thể PNG này (Interlace method 9)"
     );
     assert_eq!(translate("something new", Lang::Vi), "something new");
 }

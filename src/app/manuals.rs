@@ -10,17 +10,21 @@ use sohoa::ocr::engine_about;
 
 use super::cli::{Cli, CompletionsArgs, ManpageArgs};
 use super::exit::{Exit, Failure};
+use super::usage_error;
 use super::Outcome;
 
 /// Parse the command line. `--version` also names the engine and its models, which takes
 /// starting an engine, so that text is built only when `--version` was asked for.
 pub fn parse() -> Cli {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
     let mut command = Cli::command();
-    if std::env::args_os().skip(1).any(|a| a == "--version") {
+    if args.iter().skip(1).any(|a| a == "--version") {
         command = command.long_version(long_version());
     }
-    let matches = command.get_matches();
-    Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
+    command
+        .try_get_matches_from(&args)
+        .and_then(|matches| Cli::from_arg_matches(&matches))
+        .unwrap_or_else(|e| usage_error::exit(e, &args))
 }
 
 /// `sohoa 0.1.0`, then the engine's version and the models it loads from.
