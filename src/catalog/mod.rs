@@ -14,6 +14,8 @@ mod bag;
 mod batch;
 mod chain;
 mod chain_audit;
+mod chain_cover;
+mod derived_audit;
 mod collection;
 mod dossier;
 mod duplicate;
@@ -47,7 +49,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use rusqlite::types::Type;
 use rusqlite::{Connection, OpenFlags, Row};
 
-pub use audit::{Audit, CatalogObject, ChainIssue, ChainIssueKind, FileUse};
+pub use audit::{Audit, CatalogObject, ChainIssue, ChainIssueKind, FileUse, RowIssue};
 pub use bag::BagFile;
 pub use duplicate::{DuplicateRow, FilePlace};
 pub use error::CatalogError;

@@ -230,6 +230,9 @@ CREATE TABLE file_duplicate (
 ) STRICT;
 CREATE INDEX file_sha256 ON file(sha256);
 "#,
+    // 10: the chain covers boxed fields, duplicates, walk skips and snapshots of collections
+    // and dossiers (see `chain_cover.rs`).
+    super::chain_cover::MIGRATION,
 ];
 
 /// The schema version this code writes and understands.
