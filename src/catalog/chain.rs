@@ -2,7 +2,8 @@
 //! root of what it covers and the hash of the link before it. A batch's link covers a digest
 //! of every file and page row recorded with that batch (kept in `chain_leaf`, so verify can
 //! name the row that changed) and the batch row itself; a fixity event's link covers the
-//! event row and the root of the objects it checked. Called by `batch.rs` when a batch ends
+//! event row and the root of the objects it checked. Since chain format 2 a batch's link also
+//! covers the rows and snapshots of `chain_cover.rs`. Called by `batch.rs` when a batch ends
 //! or is closed as interrupted, and by `fixity.rs`; read back by `audit.rs`.
 //!
 //! The layout of every digest here is part of the archive format: changing it breaks every

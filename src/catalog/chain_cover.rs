@@ -1,7 +1,8 @@
 //! What the chain covers besides file and page rows (chain format 2, migration 10).
 //!
 //! * Row kinds recorded once with a batch: a page's boxed fields (`boxed`), a file's
-//!   duplicate record (`duplicate`) and the walk's skipped entries (`skip`). Their leaves are
+//!   duplicate record (`duplicate`), the walk's skipped entries (`skip`) and the objects
+//!   the batch repaired (`repair`, see `store.rs`). Their leaves are
 //!   recomputed from the rows at every verification, like file and page leaves, but only for
 //!   batches from `chain_format.since_batch` on: older links were made without them.
 //! * Snapshot kinds, rows a run updates in place: a collection's name and target
@@ -25,7 +26,8 @@ use crate::content::ContentId;
 use crate::merkle::digest_fields;
 
 /// Migration 10: wider leaf kinds (the table is rebuilt, its CHECK cannot be altered), an
-/// index to find a row's latest snapshot, and the first batch linked with format 2.
+/// index to find a row's latest snapshot, the objects repaired from new identical files,
+/// and the first batch linked with format 2.
 pub(super) const MIGRATION: &str = r#"
 DROP TRIGGER chain_leaf_append_only_update;
 DROP TRIGGER chain_leaf_append_only_delete;
@@ -33,7 +35,7 @@ ALTER TABLE chain_leaf RENAME TO chain_leaf_v1;
 CREATE TABLE chain_leaf (
     batch_id INTEGER NOT NULL REFERENCES batch(id),
     kind TEXT NOT NULL CHECK (kind IN ('file', 'page', 'boxed', 'duplicate', 'skip',
-        'collection', 'dossier')),
+        'repair', 'collection', 'dossier')),
     row_id INTEGER NOT NULL,
     digest BLOB NOT NULL CHECK (length(digest) = 32),
     PRIMARY KEY (batch_id, kind, row_id)
@@ -45,6 +47,13 @@ CREATE TRIGGER chain_leaf_append_only_update BEFORE UPDATE ON chain_leaf
 BEGIN SELECT RAISE(ABORT, 'chain_leaf is append-only'); END;
 CREATE TRIGGER chain_leaf_append_only_delete BEFORE DELETE ON chain_leaf
 BEGIN SELECT RAISE(ABORT, 'chain_leaf is append-only'); END;
+CREATE TABLE object_repair (
+    id INTEGER PRIMARY KEY,
+    batch_id INTEGER NOT NULL REFERENCES batch(id),
+    sha256 TEXT NOT NULL REFERENCES object(sha256),
+    source TEXT NOT NULL,
+    at TEXT NOT NULL
+) STRICT;
 CREATE TABLE chain_format (since_batch INTEGER NOT NULL) STRICT;
 INSERT INTO chain_format SELECT coalesce(max(id), 0) + 1 FROM batch;
 CREATE TRIGGER chain_format_fixed_update BEFORE UPDATE ON chain_format
@@ -78,6 +87,11 @@ const ROW_KINDS: &[(&str, &str, usize)] = &[
         "SELECT row_number() OVER w, c.code, s.pattern, s.entries
          FROM walk_skip s JOIN collection c ON c.id = s.collection_id WHERE s.batch_id = ?1
          WINDOW w AS (ORDER BY c.code, s.pattern) ORDER BY 1",
+        3,
+    ),
+    (
+        "repair",
+        "SELECT id, sha256, source, at FROM object_repair WHERE batch_id = ?1 ORDER BY id",
         3,
     ),
 ];

@@ -26,6 +26,7 @@ mod page;
 mod pdf_pages;
 mod progress;
 mod read;
+mod repair;
 mod schema;
 mod search;
 mod search_index;
