@@ -235,13 +235,19 @@ mod tests {
         let path = store.path_of(&id);
         fs::set_permissions(&path, fs::Permissions::from_mode(0o644)).unwrap();
         fs::write(&path, b"scanned pagf").unwrap();
-        assert_eq!(store.put(&id, &bytes, "HS-1/b.jpg").unwrap(), Stored::Repaired);
+        assert_eq!(
+            store.put(&id, &bytes, "HS-1/b.jpg").unwrap(),
+            Stored::Repaired
+        );
         assert_eq!(fs::read(&path).unwrap(), bytes);
         let mode = fs::metadata(&path).unwrap().permissions().mode();
         assert_eq!(mode & 0o222, 0, "a repaired object is read-only again");
         let repairs = store.take_repairs();
         assert_eq!(repairs.len(), 1);
-        assert_eq!((repairs[0].object, repairs[0].source.as_str()), (id, "HS-1/b.jpg"));
+        assert_eq!(
+            (repairs[0].object, repairs[0].source.as_str()),
+            (id, "HS-1/b.jpg")
+        );
         assert_eq!(fs::read_dir(store.tmp_dir()).unwrap().count(), 0);
     }
 

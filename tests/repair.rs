@@ -55,7 +55,12 @@ fn a_corrupt_object_is_repaired_by_a_new_file_with_its_bytes() {
     fs::write(&object, &rotten).unwrap();
     fs::copy(&page, dossier.join("trang-1-ban-sao.jpg")).unwrap();
     let out = w.run(&["run", "--quiet", "--json"], LIMIT);
-    assert_eq!(out.status.code(), Some(1), "a repair needs a look: {}", describe(&out));
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "a repair needs a look: {}",
+        describe(&out)
+    );
     let problems = json(&out)["problems"].to_string();
     assert!(
         problems.contains("HS-1/trang-1-ban-sao.jpg")
@@ -72,7 +77,10 @@ fn a_corrupt_object_is_repaired_by_a_new_file_with_its_bytes() {
             Ok((r.get(0)?, r.get(1)?))
         })
         .expect("one repair recorded");
-    assert_eq!(recorded, (hex, "cu-tru/HS-1/trang-1-ban-sao.jpg".to_string()));
+    assert_eq!(
+        recorded,
+        (hex, "cu-tru/HS-1/trang-1-ban-sao.jpg".to_string())
+    );
     let out = w.run(&["verify", "--quiet"], LIMIT);
     assert_eq!(out.status.code(), Some(0), "{}", describe(&out));
     // The repair row is chained like the rest of its batch.

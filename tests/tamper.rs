@@ -161,7 +161,10 @@ fn every_table_people_see_is_covered_by_verify() {
     }
     let clean = copy_of_base();
     for mode in [&["--quick"][..], &[]] {
-        assert_eq!(detects(&clean, mode, "").map_err(|e| e.to_string()), Ok(false));
+        assert_eq!(
+            detects(&clean, mode, "").map_err(|e| e.to_string()),
+            Ok(false)
+        );
     }
     let mut failures = Vec::new();
     let (mut tried, mut quick_found, mut full_found) = (0, 0, 0);
@@ -180,6 +183,8 @@ fn every_table_people_see_is_covered_by_verify() {
             Err(e) => failures.push(format!("{} (full): {e}", case.name)),
         }
     }
-    eprintln!("tamper cases: {tried} tried, quick detected {quick_found}, full detected {full_found}");
+    eprintln!(
+        "tamper cases: {tried} tried, quick detected {quick_found}, full detected {full_found}"
+    );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

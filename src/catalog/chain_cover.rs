@@ -102,10 +102,12 @@ pub(super) const SNAPSHOT_KINDS: [&str; 2] = ["collection", "dossier"];
 /// The first batch linked with format 2; `None` on a catalog whose marker is gone (then no
 /// batch is, and every batch linked with it stops matching its root).
 fn since_batch(conn: &Connection) -> Result<Option<i64>, CatalogError> {
-    conn.query_row("SELECT min(since_batch) FROM chain_format", [], |r| r.get(0))
-        .optional()
-        .map(Option::flatten)
-        .during("read the chain format")
+    conn.query_row("SELECT min(since_batch) FROM chain_format", [], |r| {
+        r.get(0)
+    })
+    .optional()
+    .map(Option::flatten)
+    .during("read the chain format")
 }
 
 /// The leaves of format 2's row kinds for `batch`, after its file and page leaves.

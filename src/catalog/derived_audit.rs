@@ -30,10 +30,7 @@ impl Catalog {
     /// # Errors
     /// The catalog cannot be read.
     pub fn audit_derived(&self, full: bool) -> Result<Vec<RowIssue>, CatalogError> {
-        let tx = self
-            .conn
-            .unchecked_transaction()
-            .during("begin an audit")?;
+        let tx = self.conn.unchecked_transaction().during("begin an audit")?;
         let mut issues = current_files(&tx)?;
         issues.extend(fields(&tx, full)?);
         for (table, mode) in [("page_fold", Match::Folded), ("page_exact", Match::Exact)] {
@@ -249,7 +246,10 @@ fn index_entries(
                 Match::Exact => exact(&text),
             };
             insert
-                .execute(params![row.get::<_, i64>(0).during("rebuild an index")?, indexed])
+                .execute(params![
+                    row.get::<_, i64>(0).during("rebuild an index")?,
+                    indexed
+                ])
                 .during("rebuild an index")?;
         }
     }
@@ -314,7 +314,11 @@ fn word_counts(conn: &Connection) -> Result<Vec<RowIssue>, CatalogError> {
         let want = expected.remove(&(if kind == "fold" { "fold" } else { "exact" }, term.clone()));
         match want {
             Some(w) if w == pages => {}
-            Some(_) => issues.push(RowIssue::new("term_df", format!("{kind} {term}"), "changed")),
+            Some(_) => issues.push(RowIssue::new(
+                "term_df",
+                format!("{kind} {term}"),
+                "changed",
+            )),
             None => issues.push(RowIssue::new(
                 "term_df",
                 format!("{kind} {term}"),

@@ -15,7 +15,11 @@ impl Catalog {
     ///
     /// # Errors
     /// The catalog cannot be written.
-    pub fn record_repairs(&mut self, batch: BatchId, repairs: &[Repair]) -> Result<(), CatalogError> {
+    pub fn record_repairs(
+        &mut self,
+        batch: BatchId,
+        repairs: &[Repair],
+    ) -> Result<(), CatalogError> {
         if repairs.is_empty() {
             return Ok(());
         }

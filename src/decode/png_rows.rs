@@ -25,8 +25,12 @@ const HEADER_ALLOC: usize = 256 * 1024 * 1024;
 /// # Errors
 /// A truncated or corrupt file.
 pub(super) fn decode_grey(bytes: &[u8]) -> Result<Option<Vec<u8>>, DecodeError> {
-    let mut decoder =
-        png::Decoder::new_with_limits(Cursor::new(bytes), png::Limits { bytes: HEADER_ALLOC });
+    let mut decoder = png::Decoder::new_with_limits(
+        Cursor::new(bytes),
+        png::Limits {
+            bytes: HEADER_ALLOC,
+        },
+    );
     decoder.set_transformations(Transformations::EXPAND | Transformations::STRIP_16);
     let mut reader = decoder.read_info().map_err(error)?;
     let info = reader.info();
@@ -118,7 +122,10 @@ mod tests {
         let image = DynamicImage::ImageRgba16(buf);
         let mut bytes = Vec::new();
         image
-            .write_to(&mut std::io::Cursor::new(&mut bytes), image::ImageFormat::Png)
+            .write_to(
+                &mut std::io::Cursor::new(&mut bytes),
+                image::ImageFormat::Png,
+            )
             .expect("encode");
         (bytes, image)
     }
@@ -126,12 +133,18 @@ mod tests {
     #[test]
     fn a_large_png_read_row_by_row_gives_the_grey_of_the_whole_decode() {
         let (bytes, image) = large_page();
-        assert!(super::decode_grey(&bytes).expect("decode").is_some(), "rows");
+        assert!(
+            super::decode_grey(&bytes).expect("decode").is_some(),
+            "rows"
+        );
         let mut pages = Vec::new();
         for_each_page(&bytes, &DecodeLimits::default(), |p| pages.push(p)).expect("page");
         assert_eq!(pages.len(), 1);
         assert_eq!((pages[0].width, pages[0].height), (3000, 3000));
-        assert!(pages[0].pixels == raster::grey(image), "same grey as the image crate");
+        assert!(
+            pages[0].pixels == raster::grey(image),
+            "same grey as the image crate"
+        );
     }
 
     #[test]

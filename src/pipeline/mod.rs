@@ -127,14 +127,7 @@ pub fn run<F: EngineFactory, P: Progress>(
     let walks: Vec<Walked> = plan.collections.iter().map(Walked::of).collect();
     let mut problems = problems(&plan);
     problems.extend(repair_problems(&repairs));
-    summarise(
-        &catalog,
-        collections,
-        &walks,
-        problems,
-        &counts,
-        meta,
-    )
+    summarise(&catalog, collections, &walks, problems, &counts, meta)
 }
 
 /// What the workers share, from the settings: the store, decoding limits, review thresholds.
