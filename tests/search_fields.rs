@@ -219,7 +219,7 @@ fn an_archive_from_before_the_index_gets_its_fields_without_ocr() {
          DROP TABLE page_boxed_field; ALTER TABLE page DROP COLUMN prep_ms;
          DROP TABLE walk_skip; ALTER TABLE file DROP COLUMN source_name;
          DROP TABLE file_duplicate; DROP INDEX file_sha256;
-         DROP TABLE chain_format; DROP INDEX chain_leaf_row;
+         DROP TABLE chain_format; DROP INDEX chain_leaf_row; DROP TABLE object_repair;
          CREATE VIRTUAL TABLE page_fts USING fts5(
              text, content='page', content_rowid='id',
              tokenize=\"unicode61 remove_diacritics 2\");

@@ -107,9 +107,9 @@ fn page_name(conn: &Connection, page: i64) -> Result<String, CatalogError> {
 
 type FieldSet = BTreeMap<(String, String), String>;
 
-/// `page_field` of each page checked must be the fields of its text, then its boxed ID
-/// numbers (a field already read from the text keeps that reading); and no field may name
-/// a page that does not exist.
+/// `page_field` of each page checked must be its boxed ID numbers, then the fields of its
+/// text (a field already read from a box keeps that reading); and no field may name a page
+/// that does not exist.
 fn fields(conn: &Connection, full: bool) -> Result<Vec<RowIssue>, CatalogError> {
     // A random sample: a tamperer cannot know which pages the next quick check reads.
     let sql = "SELECT id, text FROM page WHERE ?1 < 0 OR id IN
@@ -122,14 +122,16 @@ fn fields(conn: &Connection, full: bool) -> Result<Vec<RowIssue>, CatalogError> 
         .during("check page fields")?;
     let mut issues = Vec::new();
     for (id, text) in pages {
+        // In the order `page.rs` writes them: boxed ID numbers first, then the text's fields,
+        // each kept only when no earlier row has its kind and value.
         let mut expected = FieldSet::new();
+        for (kind, value) in boxed_ids(conn, id)? {
+            expected.entry((kind, value.clone())).or_insert(value);
+        }
         for f in extract(&text) {
             expected
                 .entry((f.kind.code().to_string(), f.value))
                 .or_insert(f.raw);
-        }
-        for (kind, value) in boxed_ids(conn, id)? {
-            expected.entry((kind, value.clone())).or_insert(value);
         }
         if field_rows(conn, id)? != expected {
             issues.push(RowIssue::new("page_field", page_name(conn, id)?, "changed"));

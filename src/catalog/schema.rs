@@ -231,6 +231,8 @@ CREATE TABLE file_duplicate (
 ) STRICT;
 CREATE INDEX file_sha256 ON file(sha256);
 "#,
+    // 9: reserved (a number already given to another change of the schema).
+    "",
     // 10: the chain covers boxed fields, duplicates, walk skips and snapshots of collections
     // and dossiers (see `chain_cover.rs`).
     super::chain_cover::MIGRATION,
