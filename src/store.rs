@@ -6,11 +6,16 @@
 //! and its folder fsynced, so a crash or power cut leaves either nothing or the whole object.
 //! Leftover temporary files are partial copies of sources that still exist; only a run that
 //! holds the archive lock removes them. Nothing else is ever deleted.
+//!
+//! An object that is already there is re-hashed before new bytes are linked to it: when it
+//! no longer has its bytes (bit rot, an edit), the new file's identical bytes replace it the
+//! same atomic way, and the repair is remembered for the run to record and report.
 
 use std::fs::{self, File, OpenOptions};
-use std::io::{self, Write};
+use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
 
 use crate::content::ContentId;
 
@@ -34,6 +39,15 @@ pub struct ObjectStore {
     objects: PathBuf,
     tmp: PathBuf,
     counter: AtomicU64,
+    repairs: Mutex<Vec<Repair>>,
+}
+
+/// An object found corrupt and rewritten from a new file with its bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Repair {
+    pub object: ContentId,
+    /// The file whose bytes repaired it, as the caller named it.
+    pub source: String,
 }
 
 /// What [`ObjectStore::put`] did.
@@ -43,6 +57,8 @@ pub enum Stored {
     New,
     /// An identical object was already there.
     Existing,
+    /// The object was there but corrupt, and was rewritten from these bytes.
+    Repaired,
 }
 
 impl ObjectStore {
@@ -60,6 +76,7 @@ impl ObjectStore {
             objects,
             tmp,
             counter: AtomicU64::new(0),
+            repairs: Mutex::new(Vec::new()),
         })
     }
 
@@ -79,15 +96,42 @@ impl ObjectStore {
         &self.tmp
     }
 
-    /// Store `bytes`, whose id the caller computed while reading them.
+    /// Store `bytes`, whose id the caller computed while reading them; `source` names where
+    /// they came from, for the record of a repair.
     ///
     /// # Errors
     /// Any write, sync or rename failure (e.g. disk full).
-    pub fn put(&self, id: &ContentId, bytes: &[u8]) -> Result<Stored, StoreError> {
+    pub fn put(&self, id: &ContentId, bytes: &[u8], source: &str) -> Result<Stored, StoreError> {
         let dest = self.path_of(id);
         if dest.exists() {
-            return Ok(Stored::Existing);
+            if holds(&dest, id)? {
+                return Ok(Stored::Existing);
+            }
+            self.write(id, bytes, &dest)?;
+            self.repairs
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .push(Repair {
+                    object: *id,
+                    source: source.to_string(),
+                });
+            return Ok(Stored::Repaired);
         }
+        self.write(id, bytes, &dest)?;
+        Ok(Stored::New)
+    }
+
+    /// The repairs made since the last call, in the order they were made.
+    pub fn take_repairs(&self) -> Vec<Repair> {
+        std::mem::take(
+            &mut *self
+                .repairs
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
+        )
+    }
+
+    fn write(&self, id: &ContentId, bytes: &[u8], dest: &Path) -> Result<(), StoreError> {
         let n = self.counter.fetch_add(1, Ordering::Relaxed);
         let tmp = self
             .tmp
@@ -97,9 +141,8 @@ impl ObjectStore {
         fs::create_dir_all(folder).map_err(at(folder))?;
         // Two workers storing the same content race harmlessly: both temporaries are
         // complete and identical, and rename replaces atomically.
-        fs::rename(&tmp, &dest).map_err(at(&dest))?;
-        sync_dir(folder)?;
-        Ok(Stored::New)
+        fs::rename(&tmp, dest).map_err(at(dest))?;
+        sync_dir(folder)
     }
 
     /// Remove temporary files left by an interrupted run. Call only while holding the
@@ -117,6 +160,24 @@ impl ObjectStore {
             }
         }
         Ok(removed)
+    }
+}
+
+/// Whether the object file at `path` still has the bytes of `id`. An unreadable object
+/// does not: the new bytes replace it.
+fn holds(path: &Path, id: &ContentId) -> Result<bool, StoreError> {
+    let Ok(mut file) = File::open(path) else {
+        return Ok(false);
+    };
+    let mut hasher = crate::content::Hasher::new();
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        match file.read(&mut buf) {
+            Ok(0) => return Ok(hasher.finish() == *id),
+            Ok(n) => hasher.update(&buf[..n]),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(_) => return Ok(false),
+        }
     }
 }
 
@@ -148,8 +209,9 @@ mod tests {
         let store = ObjectStore::open(dir.path()).unwrap();
         let bytes = b"scanned page".to_vec();
         let id = ContentId::of_bytes(&bytes);
-        assert_eq!(store.put(&id, &bytes).unwrap(), Stored::New);
-        assert_eq!(store.put(&id, &bytes).unwrap(), Stored::Existing);
+        assert_eq!(store.put(&id, &bytes, "a").unwrap(), Stored::New);
+        assert_eq!(store.put(&id, &bytes, "b").unwrap(), Stored::Existing);
+        assert!(store.take_repairs().is_empty());
         let path = store.path_of(&id);
         assert_eq!(fs::read(&path).unwrap(), bytes);
         let mode = fs::metadata(&path).unwrap().permissions().mode();
@@ -160,6 +222,32 @@ mod tests {
             &id.to_hex()[2..4],
             id
         )));
+        assert_eq!(fs::read_dir(store.tmp_dir()).unwrap().count(), 0);
+    }
+
+    #[test]
+    fn a_corrupt_object_is_repaired_from_new_identical_bytes() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = ObjectStore::open(dir.path()).unwrap();
+        let bytes = b"scanned page".to_vec();
+        let id = ContentId::of_bytes(&bytes);
+        store.put(&id, &bytes, "a").unwrap();
+        let path = store.path_of(&id);
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o644)).unwrap();
+        fs::write(&path, b"scanned pagf").unwrap();
+        assert_eq!(
+            store.put(&id, &bytes, "HS-1/b.jpg").unwrap(),
+            Stored::Repaired
+        );
+        assert_eq!(fs::read(&path).unwrap(), bytes);
+        let mode = fs::metadata(&path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o222, 0, "a repaired object is read-only again");
+        let repairs = store.take_repairs();
+        assert_eq!(repairs.len(), 1);
+        assert_eq!(
+            (repairs[0].object, repairs[0].source.as_str()),
+            (id, "HS-1/b.jpg")
+        );
         assert_eq!(fs::read_dir(store.tmp_dir()).unwrap().count(), 0);
     }
 

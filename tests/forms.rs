@@ -269,3 +269,17 @@ fn a_line_layout_analysis_drops_is_read_again_or_its_page_flagged() {
         "the shaded line is neither read nor flagged ({flags:?}):\n{text}"
     );
 }
+
+#[test]
+fn an_archive_of_boxed_ids_verifies_clean_quick_and_full() {
+    let place = forms();
+    assert!(!boxed_fields(place).is_empty());
+    // Its fields come from boxes and from the text: verify recomputes both, in the order
+    // they were written, and finds nothing changed.
+    for mode in [&["--quick"][..], &[]] {
+        let mut args = vec!["verify", "--quiet"];
+        args.extend_from_slice(mode);
+        let out = place.run(&args, LIMIT);
+        assert_eq!(out.status.code(), Some(0), "{mode:?}: {}", describe(&out));
+    }
+}

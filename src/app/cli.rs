@@ -78,7 +78,8 @@ pub struct ManpageArgs {
 
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
-    /// Only the catalog's integrity and each object's presence and size
+    /// Only the catalog's integrity, each object's presence and size, and derived tables by
+    /// counts and a sample of pages
     #[arg(long, conflicts_with = "sample")]
     pub quick: bool,
 

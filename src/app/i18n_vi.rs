@@ -148,6 +148,8 @@ pub const VI: &[(&str, &str)] = &[
     ("cannot start worker threads: {}", "không khởi động được các luồng xử lý: {0}"),
     // Exports.
     ("no batch {} in the catalog", "không có lô {0} trong danh mục"),
+    ("object {} was corrupt in the store; repaired from this file's identical bytes",
+     "đối tượng {0} trong kho đã hỏng; đã sửa bằng nội dung giống hệt của tệp này"),
     ("object {} of {} is not the archived content; run `sohoa verify`",
      "đối tượng {0} của {1} không phải nội dung đã lưu; hãy chạy `sohoa verify`"),
     ("unsafe name {} in the catalog", "tên không an toàn {0} trong danh mục"),

@@ -71,10 +71,11 @@ pub fn summary(s: &RunSummary, lang: Lang) -> String {
         collection(&mut out, c, lang);
     }
     for p in &s.problems {
-        let label = if lang == Lang::Vi {
-            "không đọc được"
-        } else {
-            "cannot read"
+        let label = match (lang, p.repaired) {
+            (Lang::Vi, false) => "không đọc được",
+            (Lang::En, false) => "cannot read",
+            (Lang::Vi, true) => "đã sửa đối tượng từ",
+            (Lang::En, true) => "repaired an object from",
         };
         let message = translate(&p.message, lang);
         let _ = writeln!(out, "! {}: {label} {}: {message}", p.collection, p.path);
@@ -148,7 +149,7 @@ pub fn plan_json(plan: &RunPlan) -> serde_json::Value {
                         Action::New => "new",
                         Action::Changed => "changed",
                         Action::Recheck { .. } => "recheck",
-                        Action::Retry => "retry",
+                        Action::Retry { .. } => "retry",
                     };
                     serde_json::json!({
                         "dossier": t.key.dossier,
@@ -184,7 +185,7 @@ pub fn plan(plan: &RunPlan, l: Lang) -> String {
     for c in &plan.collections {
         let count =
             |want: fn(&Action) -> bool| c.tasks.iter().filter(|t| want(&t.action)).count() as u64;
-        let new = count(|a| matches!(a, Action::New | Action::Retry));
+        let new = count(|a| matches!(a, Action::New | Action::Retry { .. }));
         let changed = count(|a| matches!(a, Action::Changed));
         let recheck = count(|a| matches!(a, Action::Recheck { .. }));
         let skipped: u64 = c.skipped.iter().map(|s| s.entries).sum();

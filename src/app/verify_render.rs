@@ -80,6 +80,11 @@ pub fn finding(f: &Finding, lang: Lang) -> String {
         Finding::RowWithoutObject { object, file: u } => format!("{object}: {}", file(u, lang)),
         Finding::CatalogChanged { issue } => chain(issue, lang),
         Finding::RootNotFound { expected } => expected.clone(),
+        Finding::RowMismatch {
+            table,
+            row,
+            problem,
+        } => format!("{table} {row}: {problem}"),
     };
     format!("{}: {what}", f.code())
 }

@@ -76,6 +76,26 @@ pub struct ChainIssue {
     pub page: Option<u32>,
 }
 
+/// A catalog row that is not what the rows it derives from, or its chained snapshot, say:
+/// `table` and a name of the row, and what is wrong (`missing`, `unexpected`, `changed`,
+/// `unchained`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RowIssue {
+    pub table: String,
+    pub row: String,
+    pub problem: &'static str,
+}
+
+impl RowIssue {
+    pub(super) fn new(table: &str, row: impl Into<String>, problem: &'static str) -> RowIssue {
+        RowIssue {
+            table: table.to_string(),
+            row: row.into(),
+            problem,
+        }
+    }
+}
+
 /// The catalog's side of a verification.
 #[derive(Debug, Clone, Default)]
 pub struct Audit {
@@ -84,6 +104,9 @@ pub struct Audit {
     /// File rows naming a checksum with no object row, and that checksum.
     pub without_object: Vec<(FileUse, String)>,
     pub chain: Vec<ChainIssue>,
+    /// Stored leaves that differ from the rows they cover, and collections or dossiers that
+    /// differ from their latest snapshot.
+    pub rows: Vec<RowIssue>,
     /// Hash of the last link.
     pub head: String,
     pub links: u64,
@@ -115,12 +138,15 @@ impl Catalog {
     pub fn audit(&self) -> Result<Audit, CatalogError> {
         let tx = self.conn.unchecked_transaction().during("begin an audit")?;
         let (objects, without_object) = objects(&tx)?;
-        let (chain, head, hashes) = audit_chain(&tx)?;
+        let mut rows = Vec::new();
+        let (chain, head, hashes) = audit_chain(&tx, &mut rows)?;
+        rows.extend(super::chain_cover::snapshot_issues(&tx)?);
         tx.finish().during("end an audit")?;
         Ok(Audit {
             objects,
             without_object,
             chain,
+            rows,
             head,
             links: hashes.len() as u64,
             hashes,

@@ -2,7 +2,8 @@
 //! root of what it covers and the hash of the link before it. A batch's link covers a digest
 //! of every file and page row recorded with that batch (kept in `chain_leaf`, so verify can
 //! name the row that changed) and the batch row itself; a fixity event's link covers the
-//! event row and the root of the objects it checked. Called by `batch.rs` when a batch ends
+//! event row and the root of the objects it checked. Since chain format 2 a batch's link also
+//! covers the rows and snapshots of `chain_cover.rs`. Called by `batch.rs` when a batch ends
 //! or is closed as interrupted, and by `fixity.rs`; read back by `audit.rs`.
 //!
 //! The layout of every digest here is part of the archive format: changing it breaks every
@@ -10,6 +11,7 @@
 
 use rusqlite::{params, OptionalExtension, Row, Transaction};
 
+use super::chain_cover;
 use super::error::During;
 use super::CatalogError;
 use crate::content::ContentId;
@@ -64,7 +66,7 @@ fn page_leaf(row: &Row<'_>) -> rusqlite::Result<(i64, ContentId)> {
 }
 
 /// Any column as text, the same way whatever its type.
-fn text_of(row: &Row<'_>, idx: usize) -> rusqlite::Result<String> {
+pub(super) fn text_of(row: &Row<'_>, idx: usize) -> rusqlite::Result<String> {
     use rusqlite::types::ValueRef;
     Ok(match row.get_ref(idx)? {
         ValueRef::Null => String::new(),
@@ -74,7 +76,8 @@ fn text_of(row: &Row<'_>, idx: usize) -> rusqlite::Result<String> {
     })
 }
 
-/// The digests of every file and page row recorded with `batch`, files first, each by rowid.
+/// The digests of every file and page row recorded with `batch`, files first, each by rowid;
+/// then those of format 2's rows and the batch's stored snapshots (`chain_cover.rs`).
 pub(super) fn batch_leaves(tx: &rusqlite::Connection, batch: i64) -> Result<Leaves, CatalogError> {
     let mut leaves = Vec::new();
     for (kind, sql) in [("file", FILE_LEAVES_SQL), ("page", PAGE_LEAVES_SQL)] {
@@ -87,6 +90,8 @@ pub(super) fn batch_leaves(tx: &rusqlite::Connection, batch: i64) -> Result<Leav
             leaves.push((kind, id, digest));
         }
     }
+    chain_cover::row_leaves(tx, batch, &mut leaves)?;
+    chain_cover::stored_snapshots(tx, batch, &mut leaves)?;
     Ok(leaves)
 }
 
@@ -155,6 +160,7 @@ pub(super) enum Subject {
 
 /// Append the link of an ended batch, storing its leaves. Part of the caller's transaction.
 pub(super) fn link_batch(tx: &Transaction<'_>, batch: i64) -> Result<(), CatalogError> {
+    chain_cover::snapshot(tx, batch)?;
     let leaves = batch_leaves(tx, batch)?;
     let mut insert = tx
         .prepare_cached(
@@ -162,6 +168,9 @@ pub(super) fn link_batch(tx: &Transaction<'_>, batch: i64) -> Result<(), Catalog
         )
         .during("link a batch")?;
     for (kind, id, digest) in &leaves {
+        if chain_cover::SNAPSHOT_KINDS.contains(kind) {
+            continue;
+        }
         insert
             .execute(params![batch, kind, id, &digest.as_bytes()[..]])
             .during("link a batch")?;

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use rusqlite::Connection;
 
-use super::audit::{file_use, ChainIssue, ChainIssueKind};
+use super::audit::{file_use, ChainIssue, ChainIssueKind, RowIssue};
 use super::chain::{self, batch_leaves, batch_subject, fixity_subject, link_hash};
 use super::error::During;
 use super::CatalogError;
@@ -26,7 +26,10 @@ struct Link {
 
 pub(super) type ChainState = (Vec<ChainIssue>, String, Vec<String>);
 
-pub(super) fn audit_chain(conn: &Connection) -> Result<ChainState, CatalogError> {
+pub(super) fn audit_chain(
+    conn: &Connection,
+    rows: &mut Vec<RowIssue>,
+) -> Result<ChainState, CatalogError> {
     let mut stmt = conn
         .prepare(
             "SELECT seq, batch_id, fixity_id, merkle_root, prev_hash, link_hash
@@ -59,7 +62,7 @@ pub(super) fn audit_chain(conn: &Connection) -> Result<ChainState, CatalogError>
         if link.seq != expected || link.prev != prev {
             issues.push(issue(ChainIssueKind::LinkMissing));
         }
-        check_link(conn, link, &mut issues)?;
+        check_link(conn, link, &mut issues, rows)?;
         expected = link.seq + 1;
         prev = link.hash.clone();
     }
@@ -73,6 +76,7 @@ fn check_link(
     conn: &Connection,
     link: &Link,
     issues: &mut Vec<ChainIssue>,
+    rows: &mut Vec<RowIssue>,
 ) -> Result<(), CatalogError> {
     let subject = match (link.batch, link.fixity) {
         (Some(batch), _) => batch_subject(conn, batch)?,
@@ -96,7 +100,7 @@ fn check_link(
         issues.push(altered.clone());
     }
     if let Some(batch) = link.batch {
-        let found = check_rows(conn, batch, link, uuid.as_deref(), issues)?;
+        let found = check_rows(conn, batch, link, uuid.as_deref(), issues, rows)?;
         if !found && intact {
             issues.push(altered);
         }
@@ -106,21 +110,44 @@ fn check_link(
 
 /// Compare a batch's rows with the digests stored when it was linked. Returns whether all
 /// is well: `false` when the rows or the stored digests no longer give the link's root.
+/// When the rows do give the root, the stored digests must still be theirs: an edited or
+/// deleted leaf would make later findings name the wrong row, or none.
 fn check_rows(
     conn: &Connection,
     batch: i64,
     link: &Link,
     uuid: Option<&str>,
     issues: &mut Vec<ChainIssue>,
+    rows: &mut Vec<RowIssue>,
 ) -> Result<bool, CatalogError> {
     let leaves = batch_leaves(conn, batch)?;
     let digests: Vec<ContentId> = leaves.iter().map(|l| l.2).collect();
+    let mut stored = stored_leaves(conn, batch)?;
     if merkle_root(&digests).to_hex() == link.root {
+        let batch_name = uuid.unwrap_or("?");
+        for (kind, id, digest) in leaves.iter().filter(|l| !is_snapshot(l.0)) {
+            let problem = match stored.remove(&(kind.to_string(), *id)) {
+                None => "missing",
+                Some(d) if d != *digest => "changed",
+                Some(_) => continue,
+            };
+            rows.push(RowIssue::new(
+                "chain_leaf",
+                format!("{batch_name} {kind} #{id}"),
+                problem,
+            ));
+        }
+        for (kind, id) in stored.into_keys() {
+            rows.push(RowIssue::new(
+                "chain_leaf",
+                format!("{batch_name} {kind} #{id}"),
+                "unexpected",
+            ));
+        }
         return Ok(true);
     }
-    let mut stored = stored_leaves(conn, batch)?;
     let before = issues.len();
-    for (kind, id, digest) in &leaves {
+    for (kind, id, digest) in leaves.iter().filter(|l| !is_snapshot(l.0)) {
         let kind_found = match stored.remove(&(kind.to_string(), *id)) {
             None => ChainIssueKind::RecordAdded,
             Some(d) if d != *digest => ChainIssueKind::RecordChanged,
@@ -164,6 +191,7 @@ fn stored_leaves(
     Ok(rows
         .into_iter()
         .map(|(key, hex)| (key, hex.parse().unwrap_or(ContentId::ZERO)))
+        .filter(|((kind, _), _): &((String, i64), ContentId)| !is_snapshot(kind))
         .collect())
 }
 
@@ -233,4 +261,9 @@ fn unlinked_batches(conn: &Connection) -> Result<Vec<ChainIssue>, CatalogError> 
             page: None,
         })
         .collect())
+}
+
+/// Snapshot leaves are stored, not recomputed: only the root can show they changed.
+fn is_snapshot(kind: &str) -> bool {
+    super::chain_cover::SNAPSHOT_KINDS.contains(&kind)
 }

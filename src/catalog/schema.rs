@@ -4,9 +4,10 @@
 //! Never edit a migration in place once it has landed: catalogs in the field already ran
 //! it, so a change there would never reach them. Append a new migration instead.
 //!
-//! Invariants the writers keep (see `write.rs`, `page.rs`): `file`, `page` and `object`
-//! rows are only ever inserted; `current_file` is derived (the highest version of each path, plus a stat
-//! cache) and could be rebuilt from `file`; `page_fts` is an external-content index of
+//! Invariants the writers keep (see `write.rs`, `page.rs`; `docs/verify.md` lists how verify
+//! protects each table): `file`, `page` and `object` rows are only ever inserted;
+//! `current_file` is derived (the highest version of each path, plus a stat cache) and could
+//! be rebuilt from `file`; `page_fts` is an external-content index of
 //! `page.text`, filled in the same transaction as the page (dropped by migration 5 for the
 //! contentless `page_fold` and `page_exact` of `search_index.rs`).
 
@@ -230,6 +231,11 @@ CREATE TABLE file_duplicate (
 ) STRICT;
 CREATE INDEX file_sha256 ON file(sha256);
 "#,
+    // 9: reserved (a number already given to another change of the schema).
+    "",
+    // 10: the chain covers boxed fields, duplicates, walk skips and snapshots of collections
+    // and dossiers (see `chain_cover.rs`).
+    super::chain_cover::MIGRATION,
 ];
 
 /// The schema version this code writes and understands.

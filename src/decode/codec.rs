@@ -1,7 +1,7 @@
 //! Single-page formats decoded through the `image` crate: JPEG, PNG, BMP, GIF and WebP.
 //! Order of work, for every file: open the decoder (headers only), check the declared size
 //! against `DecodeLimits`, only then decode pixels, convert to grey, and apply the EXIF
-//! orientation. An animated GIF yields its first frame only. Called by `decode/mod.rs`.
+//! orientation. Large PNG pages are decoded row by row straight to grey (`png_rows.rs`). An animated GIF yields its first frame only. Called by `decode/mod.rs`.
 
 use std::io::{self, Cursor};
 
@@ -12,7 +12,7 @@ use crate::model::Dpi;
 
 use super::error::{DecodeError, Limit};
 use super::sniff::Format;
-use super::{check_size, density, jpeg, raster, DecodeLimits, PageImage, PageInfo};
+use super::{check_size, density, jpeg, png_rows, raster, DecodeLimits, PageImage, PageInfo};
 
 /// Memory the PNG decoder may use for metadata chunks before the size check has run.
 const HEADER_ALLOC: u64 = 256 * 1024 * 1024;
@@ -38,10 +38,22 @@ pub(super) fn decode(
         height,
         limit: Limit::Memory,
     };
+    let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
+    if format == Format::Png {
+        if let Some(grey) = png_rows::decode_grey(bytes)? {
+            let (pixels, width, height) = raster::orient(grey, width, height, orientation);
+            return Ok(PageImage {
+                index: 0,
+                width,
+                height,
+                pixels,
+                dpi: raster::oriented_dpi(declared_dpi(bytes, format), orientation),
+            });
+        }
+    }
     decoder
         .set_limits(pixel_limits(limits))
         .map_err(|_| too_large())?;
-    let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
     let image = DynamicImage::from_decoder(decoder).map_err(|e| match e {
         ImageError::Limits(_) => too_large(),
         other => from_image_error(format, other),
@@ -142,7 +154,7 @@ fn from_image_error(format: Format, error: ImageError) -> DecodeError {
 }
 
 /// Some codecs report running out of data only in words.
-fn mentions_end_of_data(message: &str) -> bool {
+pub(super) fn mentions_end_of_data(message: &str) -> bool {
     let message = message.to_lowercase();
     [
         "unexpected eof",

@@ -20,6 +20,7 @@ mod error;
 mod jpeg;
 mod passthrough;
 mod pdf;
+mod png_rows;
 mod raster;
 mod sniff;
 #[cfg(test)]

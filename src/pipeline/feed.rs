@@ -105,7 +105,8 @@ pub fn feed(
         }));
         return Ok(());
     }
-    ctx.store.put(&content, &bytes)?;
+    let source = format!("{}/{}", task.key.collection, task.key.rel_path);
+    ctx.store.put(&content, &bytes, &source)?;
     if let Some(failure) = not_a_page(&task.source, &bytes) {
         sink.send(Fed::End(FileEnd {
             content,

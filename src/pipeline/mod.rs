@@ -114,6 +114,8 @@ pub fn run<F: EngineFactory, P: Progress>(
     let mut counts = result?;
     counts.files_unchanged += plan.collections.iter().map(|c| c.unchanged).sum::<u64>();
     let interrupted = cancel.load(std::sync::atomic::Ordering::SeqCst);
+    let repairs = store.take_repairs();
+    catalog.record_repairs(batch, &repairs)?;
     finish_batch(&mut catalog, batch, counts, interrupted)?;
     let meta = BatchMeta {
         uuid,
@@ -123,14 +125,9 @@ pub fn run<F: EngineFactory, P: Progress>(
         workers,
     };
     let walks: Vec<Walked> = plan.collections.iter().map(Walked::of).collect();
-    summarise(
-        &catalog,
-        collections,
-        &walks,
-        problems(&plan),
-        &counts,
-        meta,
-    )
+    let mut problems = problems(&plan);
+    problems.extend(repair_problems(&repairs));
+    summarise(&catalog, collections, &walks, problems, &counts, meta)
 }
 
 /// What the workers share, from the settings: the store, decoding limits, review thresholds.
@@ -150,6 +147,25 @@ fn worker_context<'a>(settings: &Settings, store: &'a ObjectStore) -> WorkerCont
     }
 }
 
+/// Objects found corrupt and repaired: worth an archivist's look (how did they rot?).
+fn repair_problems(repairs: &[crate::store::Repair]) -> Vec<summary::Problem> {
+    repairs
+        .iter()
+        .map(|r| {
+            let (collection, path) = r.source.split_once('/').unwrap_or(("", &r.source));
+            summary::Problem {
+                collection: collection.to_string(),
+                path: path.to_string(),
+                message: format!(
+                    "object {} was corrupt in the store; repaired from this file's identical bytes",
+                    r.object
+                ),
+                repaired: true,
+            }
+        })
+        .collect()
+}
+
 /// The parts of the sources a plan could not look at.
 fn problems(plan: &RunPlan) -> Vec<summary::Problem> {
     plan.collections
@@ -159,6 +175,7 @@ fn problems(plan: &RunPlan) -> Vec<summary::Problem> {
                 collection: cp.id.clone(),
                 path: p.path.display().to_string(),
                 message: p.message.clone(),
+                repaired: false,
             })
         })
         .collect()

@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use crate::catalog::{Catalog, CatalogError, KnownFile};
 use crate::config::CollectionSettings;
 use crate::content::ContentId;
-use crate::model::{FileKey, SkipCount};
+use crate::model::{FileFailure, FileKey, SkipCount};
 use crate::progress::{CollectionTotals, PlanTotals};
 use crate::walk::{
     walk_collection, DossierSource, IgnoreRules, SourceFile, WalkError, WalkProblem,
@@ -26,8 +26,10 @@ pub enum Action {
     Changed,
     /// Same size, other modification time: hash it; equal to `known` means unchanged.
     Recheck { known: ContentId },
-    /// Archived before without ever being read (unreadable, refused): try again.
-    Retry,
+    /// Archived before without ever being read (unreadable, too large): try again. With the
+    /// same size and time, `failed` is the recorded failure: failing the same way again
+    /// leaves the file unchanged instead of adding a version on every run.
+    Retry { failed: Option<FileFailure> },
 }
 
 /// One file to process.
@@ -152,7 +154,8 @@ fn action_for(file: &SourceFile, known: Option<&KnownFile>) -> Option<Action> {
         return Some(Action::Changed);
     }
     let Some(content) = known.content else {
-        return Some(Action::Retry);
+        let failed = known.failure.clone().filter(|_| same_stat);
+        return Some(Action::Retry { failed });
     };
     if known.size != file.size {
         return Some(Action::Changed);
@@ -275,7 +278,7 @@ mod tests {
         );
         assert_eq!(
             action_for(&source(10, 5), Some(&known(10, 5, None))),
-            Some(Action::Retry)
+            Some(Action::Retry { failed: None })
         );
     }
 }

@@ -73,6 +73,10 @@ pub struct Problem {
     pub collection: String,
     pub path: String,
     pub message: String,
+    /// Not a part of the source that could not be read, but an object of the store found
+    /// corrupt and repaired from this file.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub repaired: bool,
 }
 
 impl RunSummary {

@@ -282,20 +282,24 @@ impl<'a, F: EngineFactory> Watch<'a, F> {
     pub fn finish(mut self) -> Result<RunSummary, RunError> {
         let mut counts = self.counts;
         counts.files_unchanged += self.unchanged_at_start.unwrap_or(0);
+        let repairs = self.store.take_repairs();
+        self.catalog.record_repairs(self.batch, &repairs)?;
         super::finish_batch(&mut self.catalog, self.batch, counts, self.interrupted)?;
         let found: Vec<super::Walked> = self
             .collections
             .iter()
             .map(|c| self.found.get(&c.id).cloned().unwrap_or_default())
             .collect();
-        let problems = std::mem::take(&mut self.problems)
+        let mut problems: Vec<Problem> = std::mem::take(&mut self.problems)
             .into_iter()
             .map(|((collection, path), message)| Problem {
                 collection,
                 path,
                 message,
+                repaired: false,
             })
             .collect();
+        problems.extend(super::repair_problems(&repairs));
         let meta = super::BatchMeta {
             uuid: self.uuid.clone(),
             started_at: self.started_at.clone(),

@@ -96,7 +96,17 @@ impl FileReading {
 }
 
 /// A file recorded as failed before any page was read.
+/// A file that could not be read; unchanged when it failed the same way last time with the
+/// same size and time (nothing new to record).
 pub fn failed(task: &FileTask, kind: &str, message: String) -> Outcome {
+    if let Action::Retry { failed: Some(f) } = &task.action {
+        if f.kind == kind && f.message == message {
+            return Outcome::Unchanged {
+                key: task.key.clone(),
+                mtime_ns: task.source.mtime_ns,
+            };
+        }
+    }
     recorded(task, record(task, None, fail(kind, message)))
 }
 

@@ -30,6 +30,13 @@ pub enum Finding {
     CatalogChanged { issue: ChainIssue },
     /// The head kept earlier is not a link of this chain.
     RootNotFound { expected: String },
+    /// A catalog row that disagrees with the chained rows it derives from or with its
+    /// chained snapshot: `problem` is `missing`, `unexpected`, `changed` or `unchained`.
+    RowMismatch {
+        table: String,
+        row: String,
+        problem: String,
+    },
 }
 
 impl Finding {
@@ -43,6 +50,7 @@ impl Finding {
             Finding::LeftoverTemporary { .. } => "leftover-temporary",
             Finding::CatalogChanged { .. } => "catalog-changed",
             Finding::RootNotFound { .. } => "root-not-found",
+            Finding::RowMismatch { .. } => "row-mismatch",
         }
     }
 
@@ -55,6 +63,7 @@ impl Finding {
             Finding::UnknownFile { path } | Finding::LeftoverTemporary { path } => path.clone(),
             Finding::CatalogChanged { issue } => format!("{:08}", issue.seq.unwrap_or(0)),
             Finding::RootNotFound { expected } => expected.clone(),
+            Finding::RowMismatch { table, row, .. } => format!("{table} {row}"),
         };
         (self.code().to_string(), what)
     }

@@ -8,6 +8,7 @@
 //! files in the store younger than the live run's lock (or than verify's own start), which
 //! may be objects whose rows are not committed yet.
 
+mod derived;
 mod findings;
 mod rehash;
 mod store_scan;
@@ -140,7 +141,8 @@ pub fn verify<P: VerifyProgress>(
     let cutoff = live.map_or(started, |since| since.min(started));
     let scan = store_scan::scan(archive, &known, cutoff)?;
     let skipped_recent = scan.skipped_recent;
-    let findings = gather(
+    let rows = derived::check(&catalog, options.level, audit.rows)?;
+    let mut findings = gather(
         checked.findings,
         scan,
         audit.without_object,
@@ -153,6 +155,8 @@ pub fn verify<P: VerifyProgress>(
         },
         options.expect_root.as_deref(),
     );
+    findings.extend(rows);
+    findings.sort_by_key(Finding::sort_key);
     let event = FixityEvent {
         at,
         agent: options.agent.clone(),
