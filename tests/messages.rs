@@ -41,12 +41,26 @@ fn assert_snapshot(name: &str, actual: &str) {
     common::assert_snapshot("messages", name, actual);
 }
 
+/// Each command line run in `place`, which must exit 2 (bad usage), with its redacted stderr.
+fn usage_transcript(place: &Workplace, cases: &[&[&str]], dirs: &[&Path]) -> String {
+    let mut transcript = String::new();
+    for args in cases {
+        let out = place.run(args, LIMIT);
+        assert_eq!(out.status.code(), Some(2), "{}", describe(&out));
+        transcript.push_str(&format!(
+            "$ sohoa {}\n{}",
+            args.join(" "),
+            redacted(&out, dirs)
+        ));
+    }
+    transcript
+}
+
 #[test]
 fn errors_are_in_vietnamese_by_default_and_in_english_on_request() {
     let scans = tempfile::tempdir().unwrap();
     let place = vietnamese_workplace(&scans.path().join("missing"));
     let dirs = [place.path(), scans.path()];
-    let mut transcript = String::new();
     let cases: [&[&str]; 5] = [
         &["run"],
         &["run", "--lang", "en"],
@@ -54,15 +68,7 @@ fn errors_are_in_vietnamese_by_default_and_in_english_on_request() {
         &["search", "\"nguyen van"],
         &["--config", "khong-co.toml", "report"],
     ];
-    for args in cases {
-        let out = place.run(args, LIMIT);
-        assert_eq!(out.status.code(), Some(2), "{}", describe(&out));
-        transcript.push_str(&format!(
-            "$ sohoa {}\n{}",
-            args.join(" "),
-            redacted(&out, &dirs)
-        ));
-    }
+    let transcript = usage_transcript(&place, &cases, &dirs);
     assert!(transcript.contains("sohoa: lỗi: "), "{transcript}");
     assert_snapshot("errors.txt", &transcript);
 }
@@ -74,7 +80,6 @@ fn errors_are_in_vietnamese_by_default_and_in_english_on_request() {
 fn command_line_mistakes_are_in_vietnamese_unless_english_is_asked_for() {
     let scans = tempfile::tempdir().unwrap();
     let place = vietnamese_workplace(scans.path());
-    let mut transcript = String::new();
     let cases: [&[&str]; 8] = [
         &["rn"],
         &["run", "--worker", "2"],
@@ -85,15 +90,7 @@ fn command_line_mistakes_are_in_vietnamese_unless_english_is_asked_for() {
         &["export"],
         &["report", "--lang", "en", "--since", "yesterday"],
     ];
-    for args in cases {
-        let out = place.run(args, LIMIT);
-        assert_eq!(out.status.code(), Some(2), "{}", describe(&out));
-        transcript.push_str(&format!(
-            "$ sohoa {}\n{}",
-            args.join(" "),
-            redacted(&out, &[place.path()])
-        ));
-    }
+    let transcript = usage_transcript(&place, &cases, &[place.path()]);
     let vietnamese = transcript.matches("sohoa: lỗi: ").count();
     assert_eq!(vietnamese, 6, "{transcript}");
     assert!(

@@ -123,11 +123,7 @@ pub(super) fn row_leaves(
         let mut stmt = conn.prepare_cached(sql).during("read a batch's rows")?;
         let rows = stmt
             .query_map([batch], |row| {
-                let values: Vec<String> = (1..=fields)
-                    .map(|i| text_of(row, i))
-                    .collect::<rusqlite::Result<_>>()?;
-                let refs: Vec<&[u8]> = values.iter().map(|v| v.as_bytes()).collect();
-                Ok((row.get::<_, i64>(0)?, digest_fields(kind, &refs)))
+                Ok((row.get::<_, i64>(0)?, row_digest(row, kind, fields)?))
             })
             .during("read a batch's rows")?;
         for row in rows {
@@ -193,13 +189,9 @@ fn current(
     let mut stmt = conn.prepare_cached(sql).during("read snapshot rows")?;
     let rows = stmt
         .query_map([batch], |row| {
-            let values: Vec<String> = (1..=fields)
-                .map(|i| text_of(row, i))
-                .collect::<rusqlite::Result<_>>()?;
-            let refs: Vec<&[u8]> = values.iter().map(|v| v.as_bytes()).collect();
             Ok((
                 row.get(0)?,
-                digest_fields(kind, &refs),
+                row_digest(row, kind, fields)?,
                 row.get(fields + 1)?,
                 row.get(fields + 2)?,
             ))
@@ -291,4 +283,13 @@ fn collections_of(
         .and_then(Iterator::collect)
         .during("read batch collections")?;
     Ok(ids)
+}
+
+/// The digest of columns 1..=`fields` of `row`, read as text, for a leaf of `kind`.
+fn row_digest(row: &rusqlite::Row<'_>, kind: &str, fields: usize) -> rusqlite::Result<ContentId> {
+    let values: Vec<String> = (1..=fields)
+        .map(|i| text_of(row, i))
+        .collect::<rusqlite::Result<_>>()?;
+    let refs: Vec<&[u8]> = values.iter().map(|v| v.as_bytes()).collect();
+    Ok(digest_fields(kind, &refs))
 }
