@@ -3,8 +3,8 @@
 //! (`<stem>.txt`, or `<stem>-p<N>.txt` for a multi-page file), `manifest-sha256.txt`,
 //! `tagmanifest-sha256.txt`, `bagit.txt` and `bag-info.txt`. Called by the binary.
 //!
-//! Invariants: the bag is only written into a folder that did not exist (and removed again
-//! if writing fails); every original is re-hashed while it is copied and the copy refused if
+//! Invariants: the bag is written into a staging folder that becomes OUT only when whole
+//! (`export_out.rs`); every original is re-hashed while it is copied and the copy refused if
 //! it is not the archived content; names are NFC, and in manifests CR, LF and `%` are
 //! percent-encoded as RFC 8493 asks. Page texts are taken from the catalog as they are:
 //! `sohoa verify` first tells whether the catalog was changed.
@@ -17,6 +17,7 @@ use unicode_normalization::UnicodeNormalization;
 
 use crate::catalog::{BagFile, Catalog, CatalogError};
 use crate::content::{ContentId, Hasher};
+use crate::export_out::fit_name;
 use crate::store::ObjectStore;
 
 /// What to bag and how to describe it.
@@ -32,11 +33,13 @@ pub struct BagOptions {
 }
 
 /// What was written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct BagSummary {
     /// Payload files (originals and texts).
     pub files: u64,
     pub bytes: u64,
+    /// Text names cut to fit the file system's limit (with a hash of the full name).
+    pub shortened: u64,
 }
 
 /// Why the bag could not be written.
@@ -44,8 +47,6 @@ pub struct BagSummary {
 pub enum BagError {
     #[error(transparent)]
     Catalog(#[from] CatalogError),
-    #[error("{path} already exists; a bag is only written into a new folder")]
-    Exists { path: PathBuf },
     #[error("no batch {batch:?} in the catalog")]
     UnknownBatch { batch: String },
     #[error("object {object} of {rel_path:?} is not the archived content; run `sohoa verify`")]
@@ -63,10 +64,11 @@ fn at(path: &Path) -> impl FnOnce(io::Error) -> BagError + '_ {
     }
 }
 
-/// Write the bag into `out`, which must not exist.
+/// Write the bag into `out`, an empty folder: the caller's staging folder
+/// ([`crate::export_out::Staging`]), which becomes the bag only once it is whole.
 ///
 /// # Errors
-/// `out` exists, the batch is unknown, an object is missing or altered, or a write fails.
+/// The batch is unknown, an object is missing or altered, or a write fails.
 pub fn export_bag(
     catalog: &Catalog,
     store: &ObjectStore,
@@ -82,22 +84,7 @@ pub fn export_bag(
         ),
     };
     let files = catalog.bag_files(&options.collection, batch)?;
-    fs::create_dir_all(out.parent().unwrap_or(Path::new("."))).map_err(at(out))?;
-    fs::create_dir(out).map_err(|e| match e.kind() {
-        io::ErrorKind::AlreadyExists => BagError::Exists {
-            path: out.to_path_buf(),
-        },
-        _ => BagError::Io {
-            path: out.to_path_buf(),
-            source: e,
-        },
-    })?;
-    let written = write_bag(store, options, &files, out);
-    if written.is_err() {
-        // The folder is ours (it did not exist): leave no half bag that looks like a bag.
-        let _ = fs::remove_dir_all(out);
-    }
-    written
+    write_bag(store, options, &files, out)
 }
 
 fn write_bag(
@@ -107,7 +94,7 @@ fn write_bag(
     out: &Path,
 ) -> Result<BagSummary, BagError> {
     let mut manifest = Vec::new();
-    let mut summary = BagSummary { files: 0, bytes: 0 };
+    let mut summary = BagSummary::default();
     for file in files {
         write_file(
             store,
@@ -167,11 +154,13 @@ fn write_file(
         .file_stem()
         .map_or(name.clone(), |s| s.to_string_lossy().into_owned());
     for (i, text) in file.texts.iter().enumerate() {
-        let text_name = if file.texts.len() == 1 {
-            format!("{stem}.txt")
+        let suffix = if file.texts.len() == 1 {
+            ".txt".to_string()
         } else {
-            format!("{stem}-p{}.txt", i + 1)
+            format!("-p{}.txt", i + 1)
         };
+        let (text_name, cut) = fit_name(&stem, &suffix);
+        summary.shortened += u64::from(cut);
         let rel = format!("{folder}/{text_name}");
         fs::write(out.join(&rel), text).map_err(at(&out.join(&rel)))?;
         manifest.push((rel, ContentId::of_bytes(text.as_bytes()).to_hex()));

@@ -291,6 +291,20 @@ fn resolve(file: FileConfig, base: &Path, path: &Path, text: &str) -> Result<Set
             false,
         )?,
     };
+    if file
+        .archive
+        .path
+        .as_os_str()
+        .to_string_lossy()
+        .trim()
+        .is_empty()
+    {
+        // An empty path would make the config's own folder the archive, mixing the catalog
+        // and objects with the sources and the config.
+        return Err(
+            "[archive] path is empty: name the archive folder, e.g. path = \"archive\"".into(),
+        );
+    }
     let mut collections = Vec::new();
     for c in file.collection {
         if collections
@@ -432,6 +446,15 @@ mod tests {
 
     const MINIMAL: &str =
         "[archive]\npath = \"arc\"\n[[collection]]\nid = \"cu-tru\"\nsource = \"in\"\n";
+
+    #[test]
+    fn an_empty_archive_path_is_refused() {
+        for empty in ["\"\"", "\"  \""] {
+            let text = MINIMAL.replace("\"arc\"", empty);
+            let err = parse(&text).expect_err("an empty archive path is refused");
+            assert!(err.to_string().contains("[archive] path is empty"), "{err}");
+        }
+    }
 
     #[test]
     fn relative_paths_resolve_against_the_config_folder() {

@@ -8,6 +8,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use crate::catalog::{Catalog, CatalogError, PageText};
+use crate::export_out::fit_name;
 
 /// Why an export stopped.
 #[derive(Debug, thiserror::Error)]
@@ -24,6 +25,8 @@ pub enum ExportError {
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct TextExport {
     pub files: u64,
+    /// Names cut to fit the file system's limit (with a hash of the full name).
+    pub shortened: u64,
 }
 
 /// Write the text of every page (of one collection, or all) under `out`.
@@ -42,7 +45,10 @@ pub fn export_text(
             return;
         }
         match write_page(out, &page) {
-            Ok(()) => written.files += 1,
+            Ok(cut) => {
+                written.files += 1;
+                written.shortened += u64::from(cut);
+            }
             Err(e) => failure = Some(e),
         }
     })?;
@@ -52,8 +58,9 @@ pub fn export_text(
     }
 }
 
-fn write_page(out: &Path, page: &PageText) -> Result<(), ExportError> {
-    let rel = text_path(page);
+/// Write one page's text; whether its name had to be shortened.
+fn write_page(out: &Path, page: &PageText) -> Result<bool, ExportError> {
+    let (rel, cut) = text_path(page);
     // Collection ids, dossier codes and names come from the catalog; refuse anything that
     // could climb out of OUT.
     if rel
@@ -73,24 +80,31 @@ fn write_page(out: &Path, page: &PageText) -> Result<(), ExportError> {
     if let Some(dir) = path.parent() {
         fs::create_dir_all(dir).map_err(write_err)?;
     }
-    fs::write(&path, page.text.as_bytes()).map_err(write_err)
+    fs::write(&path, page.text.as_bytes()).map_err(write_err)?;
+    Ok(cut)
 }
 
-/// `<collection>/<dossier>/<file-stem>[-p<N>].txt`
-fn text_path(page: &PageText) -> PathBuf {
+/// `<collection>/<dossier>/<file-stem>[-p<N>].txt`, the name shortened where it would pass
+/// the file system's limit; whether it was.
+fn text_path(page: &PageText) -> (PathBuf, bool) {
     let name = page.rel_path.rsplit('/').next().unwrap_or(&page.rel_path);
     let stem = name.rsplit_once('.').map_or(name, |(stem, _)| stem);
-    let file = if page.page_count > 1 {
-        format!("{stem}-p{}.txt", page.page_index + 1)
+    let suffix = if page.page_count > 1 {
+        format!("-p{}.txt", page.page_index + 1)
     } else {
-        format!("{stem}.txt")
+        ".txt".to_string()
     };
-    Path::new(&page.collection).join(&page.dossier).join(file)
+    let (file, cut) = fit_name(stem, &suffix);
+    (
+        Path::new(&page.collection).join(&page.dossier).join(file),
+        cut,
+    )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::export_out::NAME_MAX;
 
     fn page(rel_path: &str, dossier: &str, index: u32, count: u32) -> PageText {
         PageText {
@@ -107,11 +121,22 @@ mod tests {
     fn paths_follow_the_documented_layout() {
         assert_eq!(
             text_path(&page("HS-1/trang-2.jpg", "HS-1", 0, 1)),
-            Path::new("ket-qua/HS-1/trang-2.txt")
+            (PathBuf::from("ket-qua/HS-1/trang-2.txt"), false)
         );
         assert_eq!(
             text_path(&page("QD-7.tif", "QD-7", 2, 3)),
-            Path::new("ket-qua/QD-7/QD-7-p3.txt")
+            (PathBuf::from("ket-qua/QD-7/QD-7-p3.txt"), false)
+        );
+    }
+
+    #[test]
+    fn a_name_ingest_accepted_is_shortened_to_fit() {
+        let long = format!("HS-1/{}.tif", "a".repeat(250)); // 254 bytes on disk
+        let (path, cut) = text_path(&page(&long, "HS-1", 11, 12));
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        assert!(
+            cut && name.len() <= NAME_MAX && name.ends_with("-p12.txt"),
+            "{name}"
         );
     }
 

@@ -11,6 +11,7 @@ pub mod config;
 pub mod content;
 pub mod decode;
 pub mod export;
+pub mod export_out;
 pub mod lock;
 pub mod merkle;
 pub mod model;

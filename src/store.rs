@@ -62,6 +62,17 @@ pub enum Stored {
 }
 
 impl ObjectStore {
+    /// The store inside `archive` as it is, creating nothing: for readers, which may not be
+    /// able to write the archive and must leave it as they found it.
+    pub fn at(archive: &Path) -> ObjectStore {
+        ObjectStore {
+            objects: archive.join("objects"),
+            tmp: archive.join("tmp"),
+            counter: AtomicU64::new(0),
+            repairs: Mutex::new(Vec::new()),
+        }
+    }
+
     /// Open the store inside `archive`, creating its folders.
     ///
     /// # Errors
@@ -72,12 +83,7 @@ impl ObjectStore {
         for dir in [&objects, &tmp] {
             fs::create_dir_all(dir).map_err(at(dir))?;
         }
-        Ok(ObjectStore {
-            objects,
-            tmp,
-            counter: AtomicU64::new(0),
-            repairs: Mutex::new(Vec::new()),
-        })
+        Ok(ObjectStore::at(archive))
     }
 
     /// Where the object with this id lives.

@@ -168,8 +168,13 @@ fn malformed_queries_are_usage_errors_with_a_reason() {
         "--",
         "x\" OR 1=1; --",
         "{a b}",
-    ];
+    ]
+    .map(String::from);
+    // Nesting beyond the limit, and deep enough to overflow a recursive parser's stack.
+    let deep = |n: usize| format!("{}luong{}", "(".repeat(n), ")".repeat(n));
+    let cases = cases.into_iter().chain([deep(40), "(".repeat(15_000)]);
     for q in cases {
+        let q = q.as_str();
         let out = place.run(&["search", "--", q], QUICK);
         let err = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{q:?}: {}", describe(&out));
@@ -180,4 +185,20 @@ fn malformed_queries_are_usage_errors_with_a_reason() {
     }
     let out = place.run(&["search"], QUICK);
     assert_eq!(out.status.code(), Some(2), "{}", describe(&out));
+}
+
+#[test]
+fn nesting_up_to_the_limit_is_searched() {
+    let place = archived();
+    // Sixteen levels, each an OR with a word of its own, so none collapses away.
+    let mut q = String::from("luong");
+    for word in (0..16).map(|i| format!("w{i}")) {
+        q = format!("({word} OR {q})");
+    }
+    let out = place.run(&["search", "--", &q], QUICK);
+    assert!(
+        matches!(out.status.code(), Some(0 | 1)),
+        "{q}: {}",
+        describe(&out)
+    );
 }

@@ -232,7 +232,7 @@ pub enum ExportCommand {
 
 #[derive(Debug, Args)]
 pub struct ExportPdfArgs {
-    /// Output folder (created if missing)
+    /// Output folder (created if missing; outside the archive)
     pub out: PathBuf,
 
     /// The collection to export
@@ -243,6 +243,10 @@ pub struct ExportPdfArgs {
     #[arg(long)]
     pub dossier: Option<String>,
 
+    /// Write into OUT even if it holds files, each exported file replacing its namesake
+    #[arg(long)]
+    pub force: bool,
+
     /// Language of messages [default: `lang` in the config, else vi]
     #[arg(long, value_enum)]
     pub lang: Option<LangArg>,
@@ -250,7 +254,7 @@ pub struct ExportPdfArgs {
 
 #[derive(Debug, Args)]
 pub struct ExportBagitArgs {
-    /// Output folder; must not exist
+    /// Output folder; must be new or empty
     pub out: PathBuf,
 
     /// The collection to bag
@@ -268,12 +272,16 @@ pub struct ExportBagitArgs {
 
 #[derive(Debug, Args)]
 pub struct ExportTextArgs {
-    /// Output folder (created if missing)
+    /// Output folder (created if missing; outside the archive)
     pub out: PathBuf,
 
     /// Only this collection
     #[arg(long)]
     pub collection: Option<String>,
+
+    /// Write into OUT even if it holds files, each exported file replacing its namesake
+    #[arg(long)]
+    pub force: bool,
 
     /// Language of messages [default: `lang` in the config, else vi]
     #[arg(long, value_enum)]

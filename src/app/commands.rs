@@ -8,6 +8,7 @@ use std::sync::Arc;
 use anyhow::{anyhow, Context};
 use sohoa::catalog::Catalog;
 use sohoa::config::{CollectionSettings, Lang, Settings, TEMPLATE};
+use sohoa::export_out::{Existing, Staging};
 use sohoa::ocr::TesseractFactory;
 use sohoa::pipeline::{self, RunError, RunOptions, CATALOG_FILE};
 
@@ -240,13 +241,25 @@ fn export_text(settings: &Settings, args: &ExportTextArgs) -> Outcome {
             .map_err(|e| Failure::usage(anyhow!(e)))?;
     }
     let catalog =
-        Catalog::open_existing(&settings.archive.join(CATALOG_FILE)).map_err(Failure::archive)?;
-    let written = sohoa::export::export_text(&catalog, args.collection.as_deref(), &args.out)
+        Catalog::open_read_only(&settings.archive.join(CATALOG_FILE)).map_err(Failure::archive)?;
+    let existing = if args.force {
+        Existing::Overwrite
+    } else {
+        Existing::Refuse
+    };
+    let staging =
+        Staging::begin(&args.out, &settings.archive, existing).map_err(Failure::output)?;
+    let written = sohoa::export::export_text(&catalog, args.collection.as_deref(), staging.dir())
         .map_err(Failure::archive)?;
+    staging.commit().map_err(Failure::output)?;
+    let lang = resolve_lang(args.lang, settings);
     let (files, out) = (written.files, args.out.display());
-    match resolve_lang(args.lang, settings) {
+    match lang {
         Lang::Vi => eprintln!("sohoa: đã ghi {files} tệp văn bản vào {out}"),
         Lang::En => eprintln!("sohoa: wrote {files} text files under {out}"),
+    }
+    if let Some(line) = render::shortened_line(written.shortened, lang) {
+        eprintln!("{line}");
     }
     Ok(Exit::Ok)
 }

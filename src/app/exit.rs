@@ -42,4 +42,13 @@ impl Failure {
             error: error.into(),
         }
     }
+
+    /// An export's OUT: a wrong folder named is a usage error, a failed write exit 3.
+    pub fn output(error: sohoa::export_out::OutError) -> Failure {
+        if error.is_usage() {
+            Failure::usage(error)
+        } else {
+            Failure::archive(error)
+        }
+    }
 }

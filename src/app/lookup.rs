@@ -93,7 +93,7 @@ fn open(settings: &Settings, collection: Option<&String>) -> Result<Catalog, Fai
             .select(std::slice::from_ref(id))
             .map_err(|e| Failure::usage(anyhow!(e)))?;
     }
-    Catalog::open_existing(&settings.archive.join(CATALOG_FILE)).map_err(Failure::archive)
+    Catalog::open_read_only(&settings.archive.join(CATALOG_FILE)).map_err(Failure::archive)
 }
 
 pub fn search(settings: &Settings, args: &SearchArgs) -> Outcome {

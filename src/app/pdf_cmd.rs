@@ -5,13 +5,14 @@
 use anyhow::anyhow;
 use sohoa::catalog::Catalog;
 use sohoa::config::{Lang, Settings};
+use sohoa::export_out::{Existing, Staging};
 use sohoa::pdfa::{self, PdfExportError};
 use sohoa::pipeline::CATALOG_FILE;
 
 use super::cli::ExportPdfArgs;
 use super::commands::resolve_lang;
 use super::exit::{Exit, Failure};
-use super::render::int;
+use super::render::{self, int};
 use super::Outcome;
 
 pub fn export_pdf(settings: &Settings, args: &ExportPdfArgs) -> Outcome {
@@ -20,18 +21,25 @@ pub fn export_pdf(settings: &Settings, args: &ExportPdfArgs) -> Outcome {
         .map_err(|e| Failure::usage(anyhow!(e)))?;
     let lang = resolve_lang(args.lang, settings);
     let archive = &settings.archive;
-    let catalog = Catalog::open_existing(&archive.join(CATALOG_FILE)).map_err(Failure::archive)?;
+    let catalog = Catalog::open_read_only(&archive.join(CATALOG_FILE)).map_err(Failure::archive)?;
+    let existing = if args.force {
+        Existing::Overwrite
+    } else {
+        Existing::Refuse
+    };
+    let staging = Staging::begin(&args.out, archive, existing).map_err(Failure::output)?;
     let done = pdfa::export_pdf(
         &catalog,
         archive,
         &args.collection,
         args.dossier.as_deref(),
-        &args.out,
+        staging.dir(),
     )
     .map_err(|e| match e {
         PdfExportError::Nothing { .. } | PdfExportError::Escape { .. } => Failure::usage(e),
         other => Failure::archive(other),
     })?;
+    staging.commit().map_err(Failure::output)?;
     let (files, pages, bytes) = (
         int(done.files.len() as u64, lang),
         int(done.pages, lang),
@@ -45,6 +53,9 @@ pub fn export_pdf(settings: &Settings, args: &ExportPdfArgs) -> Outcome {
         Lang::En => {
             eprintln!("sohoa: wrote {files} PDF/A files ({pages} pages, {bytes} bytes) to {out}")
         }
+    }
+    if let Some(line) = render::shortened_line(done.shortened, lang) {
+        eprintln!("{line}");
     }
     Ok(Exit::Ok)
 }

@@ -52,6 +52,20 @@ fn duration(secs: f64, lang: Lang) -> String {
 
 /// "skipped by [walk] ignore: 3 (Thumbs.db 2, .* 1)": entries no dossier holds, and the
 /// patterns that left them out.
+/// The line saying how many exported names were cut to the file system's 255 bytes, if any.
+pub fn shortened_line(n: u64, lang: Lang) -> Option<String> {
+    (n > 0).then(|| match lang {
+        Lang::Vi => format!(
+            "sohoa: {} tên tệp quá 255 byte đã được rút gọn (kèm mã băm của tên đầy đủ)",
+            int(n, lang)
+        ),
+        Lang::En => format!(
+            "sohoa: {} file names longer than 255 bytes were shortened (with a hash of the full name)",
+            int(n, lang)
+        ),
+    })
+}
+
 pub fn skipped_line(total: u64, by: &[SkipCount], lang: Lang) -> String {
     let parts: Vec<String> = by
         .iter()

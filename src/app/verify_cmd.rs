@@ -10,6 +10,7 @@ use anyhow::anyhow;
 use sohoa::bagit::{self, BagOptions};
 use sohoa::catalog::Catalog;
 use sohoa::config::{Lang, Settings};
+use sohoa::export_out::{Existing, Staging};
 use sohoa::pipeline::CATALOG_FILE;
 use sohoa::store::ObjectStore;
 use sohoa::verify::{self, Level, VerifyOptions, VerifyProgress};
@@ -17,14 +18,15 @@ use sohoa::verify::{self, Level, VerifyOptions, VerifyProgress};
 use super::cli::{ExportBagitArgs, VerifyArgs};
 use super::commands::resolve_lang;
 use super::exit::{Exit, Failure};
-use super::{render, verify_render, Outcome};
+use super::render::{self, int};
+use super::{verify_render, Outcome};
 
 pub fn verify(settings: &Settings, args: &VerifyArgs) -> Outcome {
     let lang = resolve_lang(args.lang, settings);
     let archive = &settings.archive;
     if args.print_root || args.history {
         let catalog =
-            Catalog::open_existing(&archive.join(CATALOG_FILE)).map_err(Failure::archive)?;
+            Catalog::open_read_only(&archive.join(CATALOG_FILE)).map_err(Failure::archive)?;
         if args.print_root {
             println!("{}", catalog.chain_head().map_err(Failure::archive)?);
         } else {
@@ -152,30 +154,35 @@ pub fn export_bagit(settings: &Settings, args: &ExportBagitArgs) -> Outcome {
     settings
         .select(std::slice::from_ref(&args.collection))
         .map_err(|e| Failure::usage(anyhow!(e)))?;
-    if args.out.exists() {
-        return Err(Failure::usage(anyhow!(
-            "{} already exists; a bag is only written into a new folder",
-            args.out.display()
-        )));
-    }
     let archive = &settings.archive;
-    let catalog = Catalog::open_existing(&archive.join(CATALOG_FILE)).map_err(Failure::archive)?;
-    let store = ObjectStore::open(archive).map_err(Failure::archive)?;
+    let catalog = Catalog::open_read_only(&archive.join(CATALOG_FILE)).map_err(Failure::archive)?;
+    let store = ObjectStore::at(archive);
     let options = BagOptions {
         collection: args.collection.clone(),
         batch: args.batch.clone(),
         organization: settings.organization.clone(),
         software: format!("sohoa {}", env!("CARGO_PKG_VERSION")),
     };
-    let bag = bagit::export_bag(&catalog, &store, &options, &args.out).map_err(|e| match e {
-        bagit::BagError::UnknownBatch { .. } => Failure::usage(e),
-        other => Failure::archive(other),
-    })?;
-    eprintln!(
-        "sohoa: wrote a bag of {} files ({} bytes) to {}",
-        bag.files,
-        bag.bytes,
-        args.out.display()
+    let staging =
+        Staging::begin(&args.out, archive, Existing::RefuseBag).map_err(Failure::output)?;
+    let bag =
+        bagit::export_bag(&catalog, &store, &options, staging.dir()).map_err(|e| match e {
+            bagit::BagError::UnknownBatch { .. } => Failure::usage(e),
+            other => Failure::archive(other),
+        })?;
+    staging.commit().map_err(Failure::output)?;
+    let lang = resolve_lang(args.lang, settings);
+    let (files, bytes, out) = (
+        int(bag.files, lang),
+        int(bag.bytes, lang),
+        args.out.display(),
     );
+    match lang {
+        Lang::Vi => eprintln!("sohoa: đã ghi gói BagIt {files} tệp ({bytes} byte) vào {out}"),
+        Lang::En => eprintln!("sohoa: wrote a bag of {files} files ({bytes} bytes) to {out}"),
+    }
+    if let Some(line) = render::shortened_line(bag.shortened, lang) {
+        eprintln!("{line}");
+    }
     Ok(Exit::Ok)
 }

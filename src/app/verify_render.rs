@@ -121,6 +121,18 @@ pub fn report(r: &VerifyReport, lang: Lang) -> String {
         );
     }
     let _ = writeln!(out, "{}: {}", t(lang, "Gốc chuỗi", "Chain head"), r.head);
+    if let Some(why) = &r.not_recorded {
+        let _ = writeln!(
+            out,
+            "{}: {}",
+            t(
+                lang,
+                "Không ghi được lượt kiểm tra này vào danh mục",
+                "This verification could not be recorded in the catalog"
+            ),
+            super::i18n::translate(why, lang)
+        );
+    }
     out
 }
 

@@ -36,7 +36,9 @@ impl Catalog {
         for (table, mode) in [("page_fold", Match::Folded), ("page_exact", Match::Exact)] {
             issues.extend(index_count(&tx, table)?);
             if full {
-                issues.extend(index_entries(&tx, table, mode)?);
+                issues.extend(super::open::temp_writes(&tx, || {
+                    index_entries(&tx, table, mode)
+                })?);
             }
         }
         if full {

@@ -25,6 +25,15 @@ pub enum CatalogError {
         found: i64,
         known: i64,
     },
+    #[error(
+        "catalog {path} has schema version {found}, older than the {known} this sohoa reads, \
+         and this user cannot write it: run `sohoa verify` once as its owner to upgrade it"
+    )]
+    OldReadOnly {
+        path: PathBuf,
+        found: i64,
+        known: i64,
+    },
     #[error("cannot bring catalog {path} to schema version {version}")]
     Migrate {
         path: PathBuf,

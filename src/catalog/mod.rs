@@ -22,6 +22,7 @@ mod duplicate;
 mod error;
 mod fixity;
 mod mtime;
+mod open;
 mod page;
 mod pdf_pages;
 mod progress;
@@ -48,13 +49,14 @@ use std::time::Duration;
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use rusqlite::types::Type;
-use rusqlite::{Connection, OpenFlags, Row};
+use rusqlite::{Connection, Row};
 
 pub use audit::{Audit, CatalogObject, ChainIssue, ChainIssueKind, FileUse, RowIssue};
 pub use bag::BagFile;
 pub use duplicate::{DuplicateRow, FilePlace};
 pub use error::CatalogError;
 pub use fixity::FixityEvent;
+pub use open::ReadMode;
 pub use pdf_pages::{PdfDossier, PdfPage};
 pub use progress::{DossierState, ProgressRow};
 pub use search::{Hit, SearchRequest};
@@ -66,8 +68,6 @@ pub use types::{
 pub use worklist::{WorkItem, WorkKind};
 pub use write::Recorded;
 
-use schema::Existing;
-
 /// How long to wait for another process's lock before reporting the catalog busy; long
 /// enough to ride out a writer's commit, short enough that a stuck process is noticed.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
@@ -77,73 +77,14 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 pub struct Catalog {
     conn: Connection,
     path: PathBuf,
+    /// Set when opened by [`Catalog::open_read_only`]: writes fail.
+    read_mode: Option<ReadMode>,
 }
 
 impl Catalog {
-    /// Open the catalog at `path`, creating the file and its schema if it is absent, and
-    /// bring an older schema up to date.
-    ///
-    /// # Errors
-    /// The file cannot be opened or created, is not a catalog, is newer than this code
-    /// ([`CatalogError::TooNew`]), or cannot be migrated.
-    pub fn create_or_open(path: &Path) -> Result<Catalog, CatalogError> {
-        let conn = Connection::open(path).map_err(|source| CatalogError::Open {
-            path: path.to_path_buf(),
-            source,
-        })?;
-        Catalog::configure(conn, path, Existing::MayBeEmpty)
-    }
-
-    /// Open a catalog that must already exist, for commands that only read an archive.
-    ///
-    /// # Errors
-    /// [`CatalogError::NotFound`] when there is no file at `path`; otherwise as
-    /// [`Catalog::create_or_open`].
-    pub fn open_existing(path: &Path) -> Result<Catalog, CatalogError> {
-        if !path.is_file() {
-            return Err(CatalogError::NotFound {
-                path: path.to_path_buf(),
-            });
-        }
-        let flags = OpenFlags::default().difference(OpenFlags::SQLITE_OPEN_CREATE);
-        let conn =
-            Connection::open_with_flags(path, flags).map_err(|source| CatalogError::Open {
-                path: path.to_path_buf(),
-                source,
-            })?;
-        Catalog::configure(conn, path, Existing::MustBeCatalog)
-    }
-
     /// The file this catalog lives in.
     pub fn path(&self) -> &Path {
         &self.path
-    }
-
-    fn configure(
-        mut conn: Connection,
-        path: &Path,
-        existing: Existing,
-    ) -> Result<Catalog, CatalogError> {
-        let open_err = |source| CatalogError::Open {
-            path: path.to_path_buf(),
-            source,
-        };
-        conn.busy_timeout(BUSY_TIMEOUT).map_err(open_err)?;
-        conn.pragma_update(None, "foreign_keys", true)
-            .map_err(open_err)?;
-        // WAL lets readers run beside the one writer. In WAL, synchronous=NORMAL may lose the
-        // last commits on power loss; those commits name objects that were already fsynced
-        // and reported done, so FULL: a commit is on disk before `record_files` returns.
-        conn.pragma_update(None, "synchronous", "FULL")
-            .map_err(open_err)?;
-        conn.pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get::<_, String>(0))
-            .map_err(open_err)?;
-        conn.set_prepared_statement_cache_capacity(32);
-        schema::migrate(&mut conn, path, existing)?;
-        Ok(Catalog {
-            conn,
-            path: path.to_path_buf(),
-        })
     }
 }
 

@@ -238,6 +238,12 @@ CREATE INDEX file_sha256 ON file(sha256);
     super::chain_cover::MIGRATION,
 ];
 
+/// The first schema, for tests that build an old catalog.
+#[cfg(test)]
+pub(super) fn first_migration() -> &'static str {
+    MIGRATIONS[0]
+}
+
 /// The schema version this code writes and understands.
 pub(super) fn known_version() -> i64 {
     MIGRATIONS.len() as i64
@@ -296,6 +302,11 @@ pub(super) fn migrate(
         source,
     })?;
     tx.commit().map_err(open_err)
+}
+
+/// The schema version of an existing catalog, for a reader that may not migrate it.
+pub(super) fn version(conn: &Connection, path: &Path) -> Result<i64, CatalogError> {
+    check(conn, path, Existing::MustBeCatalog)
 }
 
 /// The catalog's schema version, after refusing files that are not catalogs or are newer.

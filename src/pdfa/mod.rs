@@ -23,6 +23,7 @@ use chrono::{DateTime, Utc};
 use crate::catalog::{Catalog, CatalogError, PdfDossier, PdfPage};
 use crate::content::ContentId;
 use crate::decode::DecodeError;
+use crate::export_out::fit_name;
 use crate::model::{Dpi, Word};
 use crate::store::ObjectStore;
 
@@ -64,9 +65,12 @@ pub enum PdfExportError {
 /// What an export wrote.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct PdfExport {
+    /// The files written, relative to OUT.
     pub files: Vec<PathBuf>,
     pub pages: u64,
     pub bytes: u64,
+    /// Names cut to fit the file system's limit (with a hash of the full name).
+    pub shortened: u64,
 }
 
 /// Writes one PDF/A file per dossier of `collection` (or only `dossier`) under `out`.
@@ -88,17 +92,19 @@ pub fn export_pdf(
             dossier: dossier.map(str::to_string),
         });
     }
-    let store = ObjectStore::open(archive).map_err(|e| PdfExportError::Write {
-        path: archive.to_path_buf(),
-        source: io::Error::other(e.to_string()),
-    })?;
+    let store = ObjectStore::at(archive);
     let mut done = PdfExport::default();
     for d in &dossiers {
         let bytes = dossier_pdf(&store, d)?;
-        let path = write_file(out, &d.code, &bytes)?;
+        let (path, cut) = write_file(out, &d.code, &bytes)?;
+        done.shortened += u64::from(cut);
         done.pages += d.pages.len() as u64;
         done.bytes += bytes.len() as u64;
-        done.files.push(path);
+        // Relative to OUT: `out` may be a staging folder renamed afterwards.
+        done.files.push(
+            path.strip_prefix(out)
+                .map_or(path.clone(), Path::to_path_buf),
+        );
     }
     Ok(done)
 }
@@ -185,10 +191,13 @@ fn frame(page: &PdfPage) -> Frame {
     }
 }
 
-/// Writes `OUT/<code>.pdf` through a temporary file; a code with folders makes folders.
-fn write_file(out: &Path, code: &str, bytes: &[u8]) -> Result<PathBuf, PdfExportError> {
-    let rel = PathBuf::from(format!("{code}.pdf"));
-    if rel.components().any(|c| !matches!(c, Component::Normal(_))) {
+/// Writes `OUT/<code>.pdf` through a temporary file; a code with folders makes folders, and
+/// a last part too long for the file system is shortened. Whether it was.
+fn write_file(out: &Path, code: &str, bytes: &[u8]) -> Result<(PathBuf, bool), PdfExportError> {
+    let (folder, last) = code.rsplit_once('/').unwrap_or(("", code));
+    let (name, cut) = fit_name(last, ".pdf");
+    let rel = Path::new(folder).join(name);
+    if code.is_empty() || rel.components().any(|c| !matches!(c, Component::Normal(_))) {
         return Err(PdfExportError::Escape {
             code: code.to_string(),
             out: out.to_path_buf(),
@@ -202,8 +211,6 @@ fn write_file(out: &Path, code: &str, bytes: &[u8]) -> Result<PathBuf, PdfExport
     if let Some(parent) = path.parent() {
         fs::create_dir_all(parent).map_err(fail)?;
     }
-    let tmp = path.with_extension("pdf.part");
-    fs::write(&tmp, bytes).map_err(fail)?;
-    fs::rename(&tmp, &path).map_err(fail)?;
-    Ok(path)
+    fs::write(&path, bytes).map_err(fail)?;
+    Ok((path, cut))
 }

@@ -41,6 +41,8 @@ pub enum QueryError {
     OnlyNot,
     #[error("{text:?} has no letters or digits to search for")]
     NoWord { text: String },
+    #[error("parentheses nest deeper than {max}: write the query with fewer levels")]
+    TooDeep { max: usize },
     #[error("{found:?} is not part of the query language: use words, \"phrases\", prefix*, AND, OR, NOT and ( )")]
     Syntax { found: String },
 }
@@ -124,6 +126,9 @@ pub fn parse(input: &str, mode: Match) -> Result<Query, QueryError> {
     if lexed.is_empty() {
         return Err(QueryError::Empty);
     }
+    if depth(&lexed) > MAX_DEPTH {
+        return Err(QueryError::TooDeep { max: MAX_DEPTH });
+    }
     let mut p = Parser { lexed, at: 0, mode };
     let q = p.or()?;
     match p.peek() {
@@ -131,6 +136,28 @@ pub fn parse(input: &str, mode: Match) -> Result<Query, QueryError> {
         Some(Lex::Close) => Err(QueryError::StrayParen),
         Some(_) => Err(QueryError::LoneOperator { op: "AND" }),
     }
+}
+
+/// Deepest nesting of parentheses accepted. The parser recurses once per level and FTS5's
+/// own expression parser gives up well before a stack would, with an error of its own; no
+/// one searching an archive needs more than a few levels.
+const MAX_DEPTH: usize = 16;
+
+/// How deep the parentheses of `lexed` nest, counted before parsing so that a query of
+/// thousands of `(` never reaches the recursive parser.
+fn depth(lexed: &[Lex]) -> usize {
+    let (mut now, mut most) = (0usize, 0usize);
+    for l in lexed {
+        match l {
+            Lex::Open => {
+                now += 1;
+                most = most.max(now);
+            }
+            Lex::Close => now = now.saturating_sub(1),
+            _ => {}
+        }
+    }
+    most
 }
 
 struct Parser {

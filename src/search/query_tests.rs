@@ -60,3 +60,13 @@ fn malformed_queries_are_refused_with_a_reason() {
         assert_eq!(parse(q, Match::Folded), Err(want), "{q:?}");
     }
 }
+
+#[test]
+fn nesting_is_limited_before_parsing() {
+    let nested = |n: usize| format!("{}luong{}", "(".repeat(n), ")".repeat(n));
+    assert!(parse(&nested(16), Match::Folded).is_ok());
+    let too_deep = Err(QueryError::TooDeep { max: 16 });
+    assert_eq!(parse(&nested(17), Match::Folded), too_deep);
+    // Thousands of levels would overflow the recursive parser's stack if it saw them.
+    assert_eq!(parse(&"(".repeat(15_000), Match::Folded), too_deep);
+}

@@ -23,6 +23,7 @@ use serde::Serialize;
 pub use findings::Finding;
 
 use crate::catalog::{Catalog, CatalogError, CatalogObject, FixityEvent};
+use crate::content::ContentId;
 use crate::lock::{self, LockError};
 use crate::merkle::merkle_root;
 use crate::pipeline::CATALOG_FILE;
@@ -105,11 +106,17 @@ pub struct VerifyReport {
     /// Store files not judged because a run may be writing them.
     pub skipped_recent: u64,
     pub findings: Vec<Finding>,
-    /// Chain head after this verification's own link.
+    /// Chain head after this verification's own link (or as found, when not recorded).
     pub head: String,
+    /// Why the verification could not be recorded in the catalog (a read-only or full
+    /// archive); the checks above were still made.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub not_recorded: Option<String>,
 }
 
-/// Verify the archive at `archive` and record the verification.
+/// Verify the archive at `archive` and record the verification where the catalog can be
+/// written. The checks read the catalog read-only, so a copy the user cannot write (or a
+/// full disk) is still verified; the report then says the event was not recorded.
 ///
 /// # Errors
 /// The catalog is missing, damaged or unreadable, or the store cannot be listed.
@@ -121,7 +128,7 @@ pub fn verify<P: VerifyProgress>(
     let started = SystemTime::now();
     let at = Utc::now();
     let live = lock::held_since(archive)?;
-    let mut catalog = Catalog::open_existing(&archive.join(CATALOG_FILE))?;
+    let catalog = Catalog::open_read_only(&archive.join(CATALOG_FILE))?;
     let damage = catalog.integrity_check()?;
     if !damage.is_empty() {
         return Err(VerifyError::Corrupt {
@@ -130,7 +137,7 @@ pub fn verify<P: VerifyProgress>(
         });
     }
     let audit = catalog.audit()?;
-    let store = ObjectStore::open(archive)?;
+    let store = ObjectStore::at(archive);
     let (selected, cursor) = select(&catalog, &audit.objects, options.level)?;
     progress.start(selected.len() as u64, selected.iter().map(|o| o.size).sum());
     let checked = rehash::check(&store, &selected, options.level != Level::Quick, progress);
@@ -172,7 +179,11 @@ pub fn verify<P: VerifyProgress>(
         findings: findings.len() as u64,
         sample_cursor: cursor,
     };
-    catalog.record_fixity(&event, &merkle_root(&checked.intact))?;
+    let recorded = record(catalog.path(), &event, &merkle_root(&checked.intact));
+    let (head, not_recorded) = match recorded {
+        Ok(head) => (head, None),
+        Err(why) => (catalog.chain_head()?, Some(why)),
+    };
     Ok(VerifyReport {
         level: options.level.code(),
         at,
@@ -182,8 +193,38 @@ pub fn verify<P: VerifyProgress>(
         chain_links: audit.links,
         skipped_recent,
         findings,
-        head: catalog.chain_head()?,
+        head,
+        not_recorded,
     })
+}
+
+/// Append the fixity event through a connection of its own, the only write verify makes;
+/// the new chain head, or why it could not be written.
+fn record(path: &Path, event: &FixityEvent, root: &ContentId) -> Result<String, String> {
+    if !Catalog::may_write(path) {
+        return Err(format!(
+            "catalog {} is read-only for this user",
+            path.display()
+        ));
+    }
+    let write = || -> Result<String, CatalogError> {
+        let mut catalog = Catalog::open_existing(path)?;
+        catalog.record_fixity(event, root)?;
+        catalog.chain_head()
+    };
+    write().map_err(|e| error_chain(&e))
+}
+
+/// An error and its causes on one line, as the binary prints errors.
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
 }
 
 /// Every finding, in a stable order.

@@ -46,7 +46,7 @@ pub fn report(settings: &Settings, args: &ReportArgs) -> Outcome {
         today: today(args.today)?,
     };
     let catalog =
-        Catalog::open_existing(&settings.archive.join(CATALOG_FILE)).map_err(Failure::archive)?;
+        Catalog::open_read_only(&settings.archive.join(CATALOG_FILE)).map_err(Failure::archive)?;
     let generated = Utc::now().to_rfc3339_opts(SecondsFormat::Secs, true);
     let format = if args.json {
         FormatArg::Json
