@@ -94,7 +94,7 @@ fn holder_of(file: &File, recorded: &str) -> String {
     let Some(pid) = file.metadata().ok().and_then(|m| flock_holder(&m)) else {
         return recorded.to_string();
     };
-    if recorded.starts_with(&format!("pid {pid} ")) || recorded == format!("pid {pid}") {
+    if names_pid(recorded, pid) {
         return recorded.to_string();
     }
     let command = std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default();
@@ -102,6 +102,14 @@ fn holder_of(file: &File, recorded: &str) -> String {
         "" => format!("pid {pid}"),
         name => format!("pid {pid}, {name}"),
     }
+}
+
+/// Whether the holder's text names `pid` ("pid 4242 on …", "sohoa watch, pid 4242 …").
+fn names_pid(recorded: &str, pid: u32) -> bool {
+    let wanted = format!("pid {pid}");
+    recorded
+        .match_indices(&wanted)
+        .any(|(at, _)| !recorded[at + wanted.len()..].starts_with(|c: char| c.is_ascii_digit()))
 }
 
 /// The pid holding an exclusive `flock` on the file with this metadata, from Linux's
