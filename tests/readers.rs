@@ -14,7 +14,7 @@ use std::process::{Command, Output, Stdio};
 use std::sync::OnceLock;
 use std::time::Duration;
 
-use common::{copy_tree, describe, fixtures, wait_with_limit, Collection, Workplace};
+use common::{copy_tree, cu_tru_dossiers, describe, wait_with_limit, Collection, Workplace};
 
 const LIMIT: Duration = Duration::from_secs(240);
 
@@ -42,13 +42,7 @@ const READERS: &[(&[&str], i32, &str)] = &[
 fn sources() -> &'static Path {
     static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
     DIR.get_or_init(|| {
-        let dir = tempfile::tempdir().expect("temp dir");
-        for dossier in ["CT-2023-0001", "CT-2023-0002"] {
-            copy_tree(
-                &fixtures().join("scans/cu-tru").join(dossier),
-                &dir.path().join(dossier),
-            );
-        }
+        let dir = cu_tru_dossiers(&["CT-2023-0001", "CT-2023-0002"]);
         open_to_all(dir.path());
         dir
     })

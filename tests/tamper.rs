@@ -11,20 +11,14 @@ use std::path::Path;
 use std::sync::OnceLock;
 use std::time::Duration;
 
-use common::{copy_tree, describe, fixtures, json, Collection, Workplace};
+use common::{copy_tree, cu_tru_dossiers, describe, fixtures, json, Collection, Workplace};
 
 const LIMIT: Duration = Duration::from_secs(240);
 
 fn sources() -> &'static Path {
     static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
     DIR.get_or_init(|| {
-        let dir = tempfile::tempdir().expect("temp dir");
-        for dossier in ["CT-2023-0001", "CT-2023-0002"] {
-            copy_tree(
-                &fixtures().join("scans/cu-tru").join(dossier),
-                &dir.path().join(dossier),
-            );
-        }
+        let dir = cu_tru_dossiers(&["CT-2023-0001", "CT-2023-0002"]);
         let copy = dir.path().join("CT-2023-0002/ban-sao.jpg");
         std::fs::copy(
             fixtures().join("scans/cu-tru/CT-2023-0001/trang-1.jpg"),

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 use std::time::Duration;
 
-use common::{copy_tree, describe, fixtures, json, Collection, Workplace};
+use common::{copy_tree, cu_tru_dossiers, describe, fixtures, json, Collection, Workplace};
 use serde_json::Value;
 
 const LIMIT: Duration = Duration::from_secs(240);
@@ -18,17 +18,8 @@ const LIMIT: Duration = Duration::from_secs(240);
 /// Sources of the base archive: two dossiers, four pages, four objects.
 fn sources() -> &'static Path {
     static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
-    DIR.get_or_init(|| {
-        let dir = tempfile::tempdir().expect("temp dir");
-        for dossier in ["CT-2023-0001", "CT-2023-0002"] {
-            copy_tree(
-                &fixtures().join("scans/cu-tru").join(dossier),
-                &dir.path().join(dossier),
-            );
-        }
-        dir
-    })
-    .path()
+    DIR.get_or_init(|| cu_tru_dossiers(&["CT-2023-0001", "CT-2023-0002"]))
+        .path()
 }
 
 fn workplace() -> Workplace {

@@ -184,6 +184,19 @@ pub fn json(out: &Output) -> serde_json::Value {
         .unwrap_or_else(|e| panic!("bad JSON ({e}): {}", describe(out)))
 }
 
+/// A temporary folder holding copies of these dossiers of the bundled `cu-tru` fixtures,
+/// as a scanner's source folder.
+pub fn cu_tru_dossiers(codes: &[&str]) -> TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for code in codes {
+        copy_tree(
+            &fixtures().join("scans/cu-tru").join(code),
+            &dir.path().join(code),
+        );
+    }
+    dir
+}
+
 /// Copy a folder tree (files only).
 pub fn copy_tree(from: &Path, to: &Path) {
     for entry in walkdir::WalkDir::new(from) {
