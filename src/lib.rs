@@ -23,6 +23,7 @@ pub mod prep;
 pub mod progress;
 pub mod report;
 pub mod search;
+pub mod shard;
 pub mod store;
 pub mod verify;
 pub mod walk;

@@ -13,6 +13,10 @@ pub struct Cli {
     #[arg(long, short = 'c', global = true, value_name = "FILE")]
     pub config: Option<PathBuf>,
 
+    /// Archive folder, instead of `[archive] path` of the config (for `merge`: the target)
+    #[arg(long, global = true, value_name = "DIR")]
+    pub archive: Option<PathBuf>,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -163,6 +167,20 @@ pub struct RunArgs {
     /// Show what would be done, change nothing
     #[arg(long)]
     pub dry_run: bool,
+
+    /// Take only part K of N of the dossiers (K in 0..N-1), e.g. one machine of several each
+    /// writing its own archive, merged later with `sohoa merge`
+    #[arg(long, value_name = "K/N", value_parser = parse_shard, conflicts_with = "shards")]
+    pub shard: Option<sohoa::shard::Shard>,
+
+    /// N shards, this one numbered by SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX; `auto`
+    /// takes N from SLURM_ARRAY_TASK_COUNT
+    #[arg(long, value_name = "N")]
+    pub shards: Option<String>,
+}
+
+fn parse_shard(text: &str) -> Result<sohoa::shard::Shard, String> {
+    sohoa::shard::Shard::parse(text).map_err(|e| e.to_string())
 }
 
 #[derive(Debug, Args)]

@@ -29,37 +29,28 @@ pub fn message_lang(cli: &Cli) -> Lang {
 }
 
 pub fn dispatch(cli: Cli) -> Outcome {
-    match cli.command {
-        Command::Init(args) => init(&args, cli.config.as_deref()),
-        Command::Run(args) => run(&load_settings(cli.config.as_deref())?, &args),
-        Command::Watch(args) => {
-            super::watch_cmd::watch(&load_settings(cli.config.as_deref())?, &args)
-        }
-        Command::Export(ExportCommand::Text(args)) => {
-            export_text(&load_settings(cli.config.as_deref())?, &args)
-        }
-        Command::Report(args) => {
-            super::report::report(&load_settings(cli.config.as_deref())?, &args)
-        }
-        Command::Export(ExportCommand::Pdf(args)) => {
-            super::pdf_cmd::export_pdf(&load_settings(cli.config.as_deref())?, &args)
-        }
+    let load = || load_settings(cli.config.as_deref(), cli.archive.as_deref());
+    match &cli.command {
+        Command::Init(args) => init(args, cli.config.as_deref()),
+        Command::Run(args) => run(&load()?, args),
+        Command::Watch(args) => super::watch_cmd::watch(&load()?, args),
+        Command::Export(ExportCommand::Text(args)) => export_text(&load()?, args),
+        Command::Report(args) => super::report::report(&load()?, args),
+        Command::Export(ExportCommand::Pdf(args)) => super::pdf_cmd::export_pdf(&load()?, args),
         Command::Export(ExportCommand::Bagit(args)) => {
-            super::verify_cmd::export_bagit(&load_settings(cli.config.as_deref())?, &args)
+            super::verify_cmd::export_bagit(&load()?, args)
         }
-        Command::Verify(args) => {
-            super::verify_cmd::verify(&load_settings(cli.config.as_deref())?, &args)
-        }
-        Command::Search(args) => {
-            super::lookup::search(&load_settings(cli.config.as_deref())?, &args)
-        }
-        Command::Show(args) => super::lookup::show(&load_settings(cli.config.as_deref())?, &args),
-        Command::Completions(args) => super::manuals::completions(&args),
-        Command::Manpage(args) => super::manuals::manpage(&args),
+        Command::Verify(args) => super::verify_cmd::verify(&load()?, args),
+        Command::Search(args) => super::lookup::search(&load()?, args),
+        Command::Show(args) => super::lookup::show(&load()?, args),
+        Command::Completions(args) => super::manuals::completions(args),
+        Command::Manpage(args) => super::manuals::manpage(args),
     }
 }
 
-fn load_settings(path: Option<&Path>) -> Result<Settings, Failure> {
+/// The settings of the config file, with `--archive DIR` (relative to the working folder,
+/// as every path on the command line) in place of `[archive] path`.
+fn load_settings(path: Option<&Path>, archive: Option<&Path>) -> Result<Settings, Failure> {
     let path = path.map_or_else(|| PathBuf::from("pipeline.toml"), Path::to_path_buf);
     if !path.exists() {
         return Err(Failure::usage(anyhow!(
@@ -68,7 +59,11 @@ fn load_settings(path: Option<&Path>) -> Result<Settings, Failure> {
             path.display()
         )));
     }
-    Settings::load(&path).map_err(Failure::usage)
+    let mut settings = Settings::load(&path).map_err(Failure::usage)?;
+    if let Some(archive) = archive {
+        settings.archive = archive.to_path_buf();
+    }
+    Ok(settings)
 }
 
 /// Write the commented template, then say which of its source folders do not exist here,
@@ -152,8 +147,11 @@ fn run(settings: &Settings, args: &RunArgs) -> Outcome {
         .map_err(|e| Failure::usage(anyhow!(e)))?;
     let lang = resolve_lang(args.lang, settings);
     check_sources(settings, &collections)?;
+    let shard = super::shard_arg::resolve(args.shard, args.shards.as_deref(), |name| {
+        std::env::var(name).ok()
+    })?;
     if args.dry_run {
-        let plan = pipeline::plan_only(settings, &collections).map_err(classify)?;
+        let plan = pipeline::plan_only(settings, &collections, shard).map_err(classify)?;
         if args.json {
             let json = serde_json::to_string_pretty(&render::plan_json(&plan));
             println!("{}", json.map_err(Failure::archive)?);
@@ -167,6 +165,7 @@ fn run(settings: &Settings, args: &RunArgs) -> Outcome {
         operator: args.operator.clone().or_else(|| settings.operator.clone()),
         centre: args.centre.clone().or_else(|| settings.centre.clone()),
         workers: args.workers.unwrap_or(settings.ocr.workers),
+        shard,
     };
     let factory = tesseract_factory(settings);
     let cancel = cancel_on_ctrl_c(lang);

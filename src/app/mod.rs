@@ -13,6 +13,7 @@ mod pdf_cmd;
 mod progress;
 mod render;
 mod report;
+mod shard_arg;
 mod usage_error;
 mod verify_cmd;
 mod verify_render;

@@ -27,6 +27,7 @@ pub fn watch(settings: &Settings, args: &WatchArgs) -> Outcome {
         operator: args.operator.clone().or_else(|| settings.operator.clone()),
         centre: args.centre.clone().or_else(|| settings.centre.clone()),
         workers: args.workers.unwrap_or(settings.ocr.workers),
+        ..RunOptions::default()
     };
     let factory = tesseract_factory(settings);
     let cancel = cancel_on_ctrl_c(lang);

@@ -28,6 +28,7 @@ use crate::decode::DecodeLimits;
 use crate::lock::{ArchiveLock, LockError};
 use crate::ocr::{EngineFactory, OcrError};
 use crate::progress::Progress;
+use crate::shard::Shard;
 use crate::store::{ObjectStore, StoreError};
 
 pub use plan::{Action, RunPlan};
@@ -71,6 +72,8 @@ pub struct RunOptions {
     pub centre: Option<String>,
     /// Worker threads (each with one engine); 0 means one per core.
     pub workers: usize,
+    /// The part of the dossiers this run takes (`--shard K/N`); `Shard::WHOLE` by default.
+    pub shard: Shard,
 }
 
 /// Run the pipeline over the selected collections.
@@ -90,7 +93,7 @@ pub fn run<F: EngineFactory, P: Progress>(
     let host = host_name();
     let holder = format!("pid {} on {host}, started {started_at}", std::process::id());
     let (_lock, store, mut catalog) = open_archive(settings, collections, &holder)?;
-    let plan = plan::plan(&catalog, collections, &settings.ignore)?;
+    let plan = plan::plan(&catalog, collections, &settings.ignore, options.shard)?;
     if plan.task_count() > 0 {
         // Fail on a missing language model once, before any batch is recorded.
         drop(factory.create()?);
@@ -342,14 +345,15 @@ fn dossier_plan(collection: &str, d: &crate::walk::DossierSource) -> DossierPlan
 pub fn plan_only(
     settings: &Settings,
     collections: &[&CollectionSettings],
+    shard: Shard,
 ) -> Result<RunPlan, RunError> {
     let path = settings.archive.join(CATALOG_FILE);
     if !path.exists() {
         let catalog = Catalog::create_or_open(std::path::Path::new(":memory:"))?;
-        return Ok(plan::plan(&catalog, collections, &settings.ignore)?);
+        return Ok(plan::plan(&catalog, collections, &settings.ignore, shard)?);
     }
     let catalog = Catalog::open_existing(&path)?;
-    Ok(plan::plan(&catalog, collections, &settings.ignore)?)
+    Ok(plan::plan(&catalog, collections, &settings.ignore, shard)?)
 }
 
 fn resolve_workers(requested: usize) -> usize {

@@ -13,6 +13,7 @@ use crate::config::CollectionSettings;
 use crate::content::ContentId;
 use crate::model::{FileFailure, FileKey, SkipCount};
 use crate::progress::{CollectionTotals, PlanTotals};
+use crate::shard::Shard;
 use crate::walk::{
     walk_collection, DossierSource, IgnoreRules, SourceFile, WalkError, WalkProblem,
 };
@@ -71,7 +72,7 @@ pub enum PlanError {
     Catalog(#[from] CatalogError),
 }
 
-/// Plan the given collections against the catalog.
+/// Plan the given collections against the catalog, keeping the dossiers of `shard` only.
 ///
 /// # Errors
 /// A source folder cannot be read, or the catalog cannot be queried.
@@ -79,15 +80,19 @@ pub fn plan(
     catalog: &Catalog,
     collections: &[&CollectionSettings],
     ignore: &IgnoreRules,
+    shard: Shard,
 ) -> Result<RunPlan, PlanError> {
     let mut plan = RunPlan::default();
     for c in collections {
-        plan.collections.push(plan_collection(catalog, c, ignore)?);
+        plan.collections
+            .push(plan_collection(catalog, c, ignore, shard)?);
     }
     Ok(plan)
 }
 
-/// Plan one collection against the catalog.
+/// Plan one collection against the catalog, keeping the dossiers of `shard` only. What the
+/// walk found outside every dossier (unreadable folders, entries skipped by `[walk] ignore`)
+/// belongs to shard 0, so that merged shards count it once.
 ///
 /// # Errors
 /// Its source folder cannot be read, or the catalog cannot be queried.
@@ -95,12 +100,18 @@ pub fn plan_collection(
     catalog: &Catalog,
     c: &CollectionSettings,
     ignore: &IgnoreRules,
+    shard: Shard,
 ) -> Result<CollectionPlan, PlanError> {
-    let walked =
+    let mut walked =
         walk_collection(&c.source, c.layout, ignore).map_err(|source| PlanError::Walk {
             collection: c.id.clone(),
             source,
         })?;
+    walked.dossiers.retain(|d| shard.owns(&c.id, &d.code));
+    if shard.index() != 0 {
+        walked.problems.clear();
+        walked.skipped.clear();
+    }
     let known = catalog.known_files(&c.id)?;
     let mut cp = CollectionPlan {
         id: c.id.clone(),

@@ -19,6 +19,7 @@ use crate::config::{CollectionSettings, Settings};
 use crate::lock::ArchiveLock;
 use crate::ocr::EngineFactory;
 use crate::progress::Progress;
+use crate::shard::Shard;
 use crate::store::ObjectStore;
 use crate::walk::WalkError;
 
@@ -169,7 +170,7 @@ impl<'a, F: EngineFactory> Watch<'a, F> {
         c: &CollectionSettings,
         report: &mut CycleReport,
     ) -> Result<Option<CollectionPlan>, RunError> {
-        match plan::plan_collection(&self.catalog, c, &self.settings.ignore) {
+        match plan::plan_collection(&self.catalog, c, &self.settings.ignore, Shard::WHOLE) {
             Ok(cp) => {
                 if self.unreachable.remove(&c.id) {
                     report.back.push(c.id.clone());
