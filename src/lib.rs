@@ -13,6 +13,7 @@ pub mod decode;
 pub mod export;
 pub mod export_out;
 pub mod lock;
+pub mod merge;
 pub mod merkle;
 pub mod model;
 pub mod ocr;

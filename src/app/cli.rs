@@ -36,6 +36,7 @@ impl Cli {
             Command::Search(a) => a.lang,
             Command::Show(a) => a.lang,
             Command::Watch(a) => a.lang,
+            Command::Merge(a) => a.lang,
             Command::Completions(_) | Command::Manpage(_) => None,
         }
     }
@@ -47,6 +48,8 @@ pub enum Command {
     Run(RunArgs),
     /// Keep taking new scans from the source folders as scanners write them, until Ctrl-C
     Watch(WatchArgs),
+    /// Bring other archives (shards, workstations) into this one: objects re-hashed, batches kept
+    Merge(MergeArgs),
     /// Write a commented pipeline.toml template
     Init(InitArgs),
     /// Export from the archive
@@ -222,6 +225,21 @@ pub struct WatchArgs {
     /// else 2]
     #[arg(long, value_name = "SECONDS")]
     pub poll_seconds: Option<f64>,
+}
+
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// Archive folders to merge into the archive of pipeline.toml (or --archive DIR)
+    #[arg(value_name = "SRC", required = true)]
+    pub sources: Vec<PathBuf>,
+
+    /// Language of messages [default: `lang` in the config, else vi]
+    #[arg(long, value_enum)]
+    pub lang: Option<LangArg>,
+
+    /// Print what each source brought as JSON on stdout
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

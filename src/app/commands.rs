@@ -34,6 +34,7 @@ pub fn dispatch(cli: Cli) -> Outcome {
         Command::Init(args) => init(args, cli.config.as_deref()),
         Command::Run(args) => run(&load()?, args),
         Command::Watch(args) => super::watch_cmd::watch(&load()?, args),
+        Command::Merge(args) => super::merge_cmd::merge(&load()?, args),
         Command::Export(ExportCommand::Text(args)) => export_text(&load()?, args),
         Command::Report(args) => super::report::report(&load()?, args),
         Command::Export(ExportCommand::Pdf(args)) => super::pdf_cmd::export_pdf(&load()?, args),

@@ -9,6 +9,7 @@ mod i18n_vi;
 mod lookup;
 mod lookup_render;
 mod manuals;
+mod merge_cmd;
 mod pdf_cmd;
 mod progress;
 mod render;

@@ -94,6 +94,13 @@ const ROW_KINDS: &[(&str, &str, usize)] = &[
         "SELECT id, sha256, source, at FROM object_repair WHERE batch_id = ?1 ORDER BY id",
         3,
     ),
+    // Migration 11: where a merged batch came from (`merge.rs`); one row per batch.
+    (
+        "merge",
+        "SELECT batch_id, source, source_link, source_head, merged_at FROM merge_source
+         WHERE batch_id = ?1",
+        4,
+    ),
 ];
 
 /// The kinds whose leaves are stored snapshots, in root order.

@@ -34,6 +34,15 @@ pub enum CatalogError {
         found: i64,
         known: i64,
     },
+    #[error(
+        "catalog {path} has schema version {found}, not the {known} of this catalog: \
+         the next `sohoa run` into that archive upgrades it; merge after"
+    )]
+    MergeVersion {
+        path: PathBuf,
+        found: i64,
+        known: i64,
+    },
     #[error("cannot bring catalog {path} to schema version {version}")]
     Migrate {
         path: PathBuf,

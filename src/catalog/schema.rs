@@ -236,6 +236,8 @@ CREATE INDEX file_sha256 ON file(sha256);
     // 10: the chain covers boxed fields, duplicates, walk skips and snapshots of collections
     // and dossiers (see `chain_cover.rs`).
     super::chain_cover::MIGRATION,
+    // 11: where merged batches came from, covered by the chain (see `merge.rs`).
+    super::merge::MIGRATION,
 ];
 
 /// The first schema, for tests that build an old catalog.
@@ -247,6 +249,12 @@ pub(super) fn first_migration() -> &'static str {
 /// The schema version this code writes and understands.
 pub(super) fn known_version() -> i64 {
     MIGRATIONS.len() as i64
+}
+
+/// The schema version of a catalog opened by a reader that must not migrate it (the
+/// source of a merge), after refusing files that are not catalogs or are newer.
+pub(super) fn version_of(conn: &Connection, path: &Path) -> Result<i64, CatalogError> {
+    check(conn, path, Existing::MustBeCatalog)
 }
 
 /// Whether the file may be created empty or must already be a catalog.
