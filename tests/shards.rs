@@ -65,10 +65,16 @@ fn slurm_and_kubernetes_indices_name_the_same_shards() {
     assert_eq!(planned(&place, &[], &slurm).len(), 15);
 }
 
+/// Arguments and environment of one refused run.
+type Case = (
+    &'static [&'static str],
+    &'static [(&'static str, &'static str)],
+);
+
 #[test]
 fn bad_shards_are_usage_errors() {
     let place = Workplace::fixtures();
-    let cases: [(&[&str], &[(&str, &str)]); 6] = [
+    let cases: [Case; 6] = [
         (&["--shard", "4/4"], &[]),
         (&["--shard", "1-4"], &[]),
         (&["--shard", "0/0"], &[]),

@@ -180,10 +180,13 @@ fn merge_files(
     Ok(())
 }
 
+/// A current file here: rowid, content, failure, size, modification time.
+type CurrentRow = (i64, Option<String>, Option<String>, i64, i64);
+
 /// The current version here of the file's path when it has the file's content (or, for a
 /// file never read, the same failure and stat).
 fn same_current(conn: &Connection, file: &SourceFile) -> Result<Option<i64>, CatalogError> {
-    let current: Option<(i64, Option<String>, Option<String>, i64, i64)> = conn
+    let current: Option<CurrentRow> = conn
         .prepare_cached(
             "SELECT f.id, f.sha256, f.failure_kind || char(10) || f.failure_message, f.size,
                  f.mtime_ns
