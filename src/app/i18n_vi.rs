@@ -89,6 +89,7 @@ pub const VI: &[(&str, &str)] = &[
     ("{} exists and is not a folder", "{0} đã có và không phải thư mục"),
     ("catalog {} does not exist", "không có danh mục {0}"),
     ("cannot open catalog {}", "không mở được danh mục {0}"),
+    ("cannot create catalog {}: {}", "không tạo được danh mục {0}: {1}"),
     ("{} is not a sohoa catalog", "{0} không phải danh mục của sohoa"),
     ("catalog {} has schema version {}, not the {} of this catalog: the next `sohoa run` into that archive upgrades it; merge after",
      "danh mục {0} có phiên bản lược đồ {1}, không phải {2} như danh mục này: lần `sohoa run` tới vào kho đó sẽ nâng cấp nó; hãy hợp nhất sau đó"),

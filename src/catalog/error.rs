@@ -43,6 +43,11 @@ pub enum CatalogError {
         found: i64,
         known: i64,
     },
+    #[error("cannot create catalog {path}: {source}")]
+    Create {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("cannot bring catalog {path} to schema version {version}")]
     Migrate {
         path: PathBuf,

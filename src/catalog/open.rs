@@ -42,6 +42,9 @@ impl Catalog {
     /// The file cannot be opened or created, is not a catalog, is newer than this code
     /// ([`CatalogError::TooNew`]), or cannot be migrated.
     pub fn create_or_open(path: &Path) -> Result<Catalog, CatalogError> {
+        if !path.exists() {
+            create_whole(path)?;
+        }
         let conn = Connection::open(path).map_err(open_err(path))?;
         Catalog::configure(conn, path, Existing::MayBeEmpty)
     }
@@ -142,6 +145,38 @@ impl Catalog {
     }
 }
 
+/// Make a new catalog with its whole schema beside `path` and rename it into place, so a
+/// crash or kill never leaves a `catalog.sqlite` without its schema there (which every
+/// reader refuses as not a catalog); a cut leaves at most the hidden `.new` file, replaced by
+/// the next creation of this process id.
+fn create_whole(path: &Path) -> Result<(), CatalogError> {
+    let name = path
+        .file_name()
+        .map_or_else(|| "catalog".into(), |n| n.to_string_lossy().into_owned());
+    let tmp = path.with_file_name(format!(".{name}.new-{}", std::process::id()));
+    let io_err = |at: &Path| {
+        let at = at.to_path_buf();
+        move |source: std::io::Error| CatalogError::Create { path: at, source }
+    };
+    for leftover in [tmp.clone(), wal_path(&tmp), shm_path(&tmp)] {
+        match std::fs::remove_file(&leftover) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(io_err(&leftover)(e)),
+            _ => {}
+        }
+    }
+    let conn = Connection::open(&tmp).map_err(open_err(&tmp))?;
+    // Closing the only connection checkpoints the WAL and removes it: one file to rename.
+    drop(Catalog::configure(conn, &tmp, Existing::MayBeEmpty)?);
+    std::fs::File::open(&tmp)
+        .and_then(|f| f.sync_all())
+        .map_err(io_err(&tmp))?;
+    std::fs::rename(&tmp, path).map_err(io_err(path))?;
+    let folder = path.parent().filter(|p| !p.as_os_str().is_empty());
+    std::fs::File::open(folder.unwrap_or(Path::new(".")))
+        .and_then(|d| d.sync_all())
+        .map_err(io_err(path))
+}
+
 /// Run `work`, which writes only to this connection's private `temp` database (a copy of the
 /// search index to compare with), with `query_only` lifted for that time: on the owner's
 /// read-only connection it refuses temp writes too. The catalog itself stays unwritable
@@ -237,6 +272,12 @@ fn uri(path: &Path, mode: ReadMode) -> String {
         ReadMode::Immutable => "?mode=ro&immutable=1",
     });
     out
+}
+
+fn wal_path(path: &Path) -> std::path::PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push("-wal");
+    name.into()
 }
 
 fn shm_path(path: &Path) -> std::path::PathBuf {
