@@ -148,9 +148,13 @@ fn merge_one(
         }
         return Err(e);
     }
+    // One flush of the whole file system rather than two fsyncs an object: a district's
+    // merge brings a hundred thousand objects, and each fsync waits for the disk.
+    sync_filesystem(store.tmp_dir())?;
     for (tmp, id) in &staged {
         link(store, tmp, id)?;
     }
+    sync_filesystem(store.objects_dir())?;
     let label = fs::canonicalize(source).unwrap_or_else(|_| source.to_path_buf());
     Ok(catalog.merge_catalog(&path, &label.display().to_string())?)
 }
@@ -191,7 +195,8 @@ fn stage_all(
     Ok(())
 }
 
-/// Copy `from` to `tmp` (new, fsynced, read-only), returning the SHA-256 of what was read.
+/// Copy `from` to `tmp` (new, read-only; made durable by the caller's [`sync_filesystem`]),
+/// returning the SHA-256 of what was read.
 fn copy_hashing(from: &Path, tmp: &Path) -> io::Result<(ContentId, u64)> {
     let mut input = File::open(from)?;
     let mut output = OpenOptions::new().write(true).create_new(true).open(tmp)?;
@@ -209,24 +214,34 @@ fn copy_hashing(from: &Path, tmp: &Path) -> io::Result<(ContentId, u64)> {
         output.write_all(&buf[..n])?;
         total += n as u64;
     }
-    output.sync_all()?;
     let mut perms = output.metadata()?.permissions();
     perms.set_readonly(true);
     fs::set_permissions(tmp, perms)?;
     Ok((hasher.finish(), total))
 }
 
-/// Rename a checked copy into place and make its folder durable.
+/// Rename a checked copy into place (made durable by the caller's [`sync_filesystem`]).
 fn link(store: &ObjectStore, tmp: &Path, id: &ContentId) -> Result<(), StoreError> {
     let dest = store.path_of(id);
     let folder = dest.parent().unwrap_or(store.objects_dir()).to_path_buf();
-    let at = |path: &Path| {
-        let path = path.to_path_buf();
-        move |source| StoreError::Io { path, source }
-    };
-    fs::create_dir_all(&folder).map_err(at(&folder))?;
-    fs::rename(tmp, &dest).map_err(at(&dest))?;
-    File::open(&folder)
-        .and_then(|d| d.sync_all())
-        .map_err(at(&folder))
+    fs::create_dir_all(&folder).map_err(io_at(&folder))?;
+    fs::rename(tmp, &dest).map_err(io_at(&dest))
+}
+
+/// Write out everything written so far on the file system holding `path` (`syncfs`): the
+/// copies' bytes before they are renamed into place, the renames before the catalog names
+/// the objects.
+fn sync_filesystem(path: &Path) -> Result<(), StoreError> {
+    use std::os::fd::AsRawFd;
+    let folder = File::open(path).map_err(io_at(path))?;
+    // SAFETY: `folder` is an open descriptor for the duration of the call.
+    if unsafe { libc::syncfs(folder.as_raw_fd()) } != 0 {
+        return Err(io_at(path)(io::Error::last_os_error()));
+    }
+    Ok(())
+}
+
+fn io_at(path: &Path) -> impl FnOnce(io::Error) -> StoreError {
+    let path = path.to_path_buf();
+    move |source| StoreError::Io { path, source }
 }

@@ -53,12 +53,21 @@ fn slurm_and_kubernetes_indices_name_the_same_shards() {
     let place = Workplace::fixtures();
     let by_flag = planned(&place, &["--shard", "2/4"], &[]);
     let slurm = [
-        ("SLURM_ARRAY_TASK_ID", "3"),
-        ("SLURM_ARRAY_TASK_MIN", "1"),
+        ("SLURM_ARRAY_TASK_ID", "2"),
+        ("SLURM_ARRAY_TASK_MIN", "0"),
+        ("SLURM_ARRAY_TASK_MAX", "3"),
         ("SLURM_ARRAY_TASK_COUNT", "4"),
     ];
     assert_eq!(planned(&place, &["--shards", "4"], &slurm), by_flag);
     assert_eq!(planned(&place, &["--shards", "auto"], &slurm), by_flag);
+    // The failed task re-submitted alone (`sbatch --array=2`) takes the same dossiers.
+    let again = [
+        ("SLURM_ARRAY_TASK_ID", "2"),
+        ("SLURM_ARRAY_TASK_MIN", "2"),
+        ("SLURM_ARRAY_TASK_MAX", "2"),
+        ("SLURM_ARRAY_TASK_COUNT", "1"),
+    ];
+    assert_eq!(planned(&place, &["--shards", "4"], &again), by_flag);
     let k8s = [("JOB_COMPLETION_INDEX", "2")];
     assert_eq!(planned(&place, &["--shards", "4"], &k8s), by_flag);
     // Inside a job array but without --shards, a run takes everything.
@@ -87,6 +96,8 @@ fn bad_shards_are_usage_errors() {
         cmd.env_remove("SLURM_ARRAY_TASK_ID")
             .env_remove("JOB_COMPLETION_INDEX")
             .env_remove("SLURM_ARRAY_TASK_COUNT")
+            .env_remove("SLURM_ARRAY_TASK_MIN")
+            .env_remove("SLURM_ARRAY_TASK_MAX")
             .envs(env.iter().copied());
         let out = cmd.output().expect("run sohoa");
         assert_eq!(

@@ -177,7 +177,7 @@ pub struct RunArgs {
     pub shard: Option<sohoa::shard::Shard>,
 
     /// N shards, this one numbered by SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX; `auto`
-    /// takes N from SLURM_ARRAY_TASK_COUNT
+    /// takes N from a whole Slurm array 0-(N-1)
     #[arg(long, value_name = "N")]
     pub shards: Option<String>,
 }

@@ -1,8 +1,10 @@
 //! Which shard a `sohoa run` takes: `--shard K/N`, else `--shards N` with K from the job
-//! scheduler's environment: `SLURM_ARRAY_TASK_ID` (less `SLURM_ARRAY_TASK_MIN`, so that an
-//! array numbered `--array=1-4` gives shards 0 to 3) or `JOB_COMPLETION_INDEX` (Kubernetes
-//! Indexed Jobs). `--shards auto` takes N from `SLURM_ARRAY_TASK_COUNT`. Without either
-//! flag a run takes every dossier, even inside a job array: sharding is never guessed.
+//! scheduler's environment: `SLURM_ARRAY_TASK_ID` or `JOB_COMPLETION_INDEX` (Kubernetes
+//! Indexed Jobs), taken as it is, so the array's task ids are the shard numbers
+//! (`--array=0-3` for 4 shards) and a failed task re-submitted alone (`--array=2`) takes the
+//! same dossiers again. `--shards auto` takes N from a whole array `0-(N-1)`; it refuses a
+//! partial one (a re-submitted task, a stepped range), where N cannot be known. Without
+//! either flag a run takes every dossier, even inside a job array: sharding is never guessed.
 
 use anyhow::anyhow;
 use sohoa::shard::Shard;
@@ -26,11 +28,7 @@ pub fn resolve(
         return Ok(Shard::WHOLE);
     };
     let count = match shards {
-        "auto" => env_number(&env, "SLURM_ARRAY_TASK_COUNT")?.ok_or_else(|| {
-            Failure::usage(anyhow!(
-                "--shards auto needs SLURM_ARRAY_TASK_COUNT, set in a Slurm job array; give --shards N elsewhere"
-            ))
-        })?,
+        "auto" => array_size(&env)?,
         n => n.parse::<u64>().map_err(|_| {
             Failure::usage(anyhow!(
                 "--shards {}: give the number of shards, e.g. --shards 4, or auto",
@@ -42,17 +40,30 @@ pub fn resolve(
     Shard::new(index, count).map_err(Failure::usage)
 }
 
+/// N of `--shards auto`: the size of a whole Slurm array numbered from 0.
+fn array_size(env: &impl Fn(&str) -> Option<String>) -> Result<u64, Failure> {
+    let Some(count) = env_number(env, "SLURM_ARRAY_TASK_COUNT")? else {
+        return Err(Failure::usage(anyhow!(
+            "--shards auto needs SLURM_ARRAY_TASK_COUNT, set in a Slurm job array; give --shards N elsewhere"
+        )));
+    };
+    let min = env_number(env, "SLURM_ARRAY_TASK_MIN")?.unwrap_or(0);
+    let max = env_number(env, "SLURM_ARRAY_TASK_MAX")?.unwrap_or(count.saturating_sub(1));
+    if min != 0 || max + 1 != count {
+        return Err(Failure::usage(anyhow!(
+            "--shards auto cannot tell the number of shards from this job array (tasks {} to {}, {} of them): give --shards N",
+            min,
+            max,
+            count
+        )));
+    }
+    Ok(count)
+}
+
 /// K from the scheduler's variables.
 fn task_index(env: &impl Fn(&str) -> Option<String>) -> Result<u64, Failure> {
     if let Some(id) = env_number(env, "SLURM_ARRAY_TASK_ID")? {
-        let min = env_number(env, "SLURM_ARRAY_TASK_MIN")?.unwrap_or(0);
-        return id.checked_sub(min).ok_or_else(|| {
-            Failure::usage(anyhow!(
-                "SLURM_ARRAY_TASK_ID {} is below SLURM_ARRAY_TASK_MIN {}",
-                id,
-                min
-            ))
-        });
+        return Ok(id);
     }
     if let Some(index) = env_number(env, "JOB_COMPLETION_INDEX")? {
         return Ok(index);
@@ -99,18 +110,22 @@ mod tests {
     #[test]
     fn the_scheduler_gives_k() {
         let slurm = env(&[
-            ("SLURM_ARRAY_TASK_ID", "3"),
-            ("SLURM_ARRAY_TASK_MIN", "1"),
+            ("SLURM_ARRAY_TASK_ID", "2"),
+            ("SLURM_ARRAY_TASK_MIN", "0"),
+            ("SLURM_ARRAY_TASK_MAX", "3"),
             ("SLURM_ARRAY_TASK_COUNT", "4"),
         ]);
-        assert_eq!(
-            resolve(None, Some("4"), &slurm).unwrap(),
-            Shard::new(2, 4).unwrap()
-        );
-        assert_eq!(
-            resolve(None, Some("auto"), &slurm).unwrap(),
-            Shard::new(2, 4).unwrap()
-        );
+        let two = Shard::new(2, 4).unwrap();
+        assert_eq!(resolve(None, Some("4"), &slurm).unwrap(), two);
+        assert_eq!(resolve(None, Some("auto"), &slurm).unwrap(), two);
+        // Task 2 re-submitted alone is still shard 2 of 4.
+        let again = env(&[
+            ("SLURM_ARRAY_TASK_ID", "2"),
+            ("SLURM_ARRAY_TASK_MIN", "2"),
+            ("SLURM_ARRAY_TASK_MAX", "2"),
+            ("SLURM_ARRAY_TASK_COUNT", "1"),
+        ]);
+        assert_eq!(resolve(None, Some("4"), &again).unwrap(), two);
         let k8s = env(&[("JOB_COMPLETION_INDEX", "0")]);
         assert_eq!(
             resolve(None, Some("2"), &k8s).unwrap(),
@@ -120,9 +135,28 @@ mod tests {
 
     #[test]
     fn missing_or_bad_values_are_usage_errors() {
-        let cases: [(&str, &'static [(&'static str, &'static str)]); 5] = [
+        let cases: [(&str, &'static [(&'static str, &'static str)]); 7] = [
             ("4", &[]),
             ("auto", &[("SLURM_ARRAY_TASK_ID", "0")]),
+            // A re-submitted task, and an array numbered from 1: N is not the count.
+            (
+                "auto",
+                &[
+                    ("SLURM_ARRAY_TASK_ID", "2"),
+                    ("SLURM_ARRAY_TASK_MIN", "2"),
+                    ("SLURM_ARRAY_TASK_MAX", "2"),
+                    ("SLURM_ARRAY_TASK_COUNT", "1"),
+                ],
+            ),
+            (
+                "auto",
+                &[
+                    ("SLURM_ARRAY_TASK_ID", "1"),
+                    ("SLURM_ARRAY_TASK_MIN", "1"),
+                    ("SLURM_ARRAY_TASK_MAX", "4"),
+                    ("SLURM_ARRAY_TASK_COUNT", "4"),
+                ],
+            ),
             ("x", &[("SLURM_ARRAY_TASK_ID", "0")]),
             ("4", &[("SLURM_ARRAY_TASK_ID", "4")]),
             ("4", &[("JOB_COMPLETION_INDEX", "one")]),

@@ -186,6 +186,8 @@ impl Catalog {
         .during("merge collections")?;
         tx.execute_batch(super::merge_rows::FILE_MAP)
             .during("map merged files")?;
+        tx.execute_batch(search_index::DEFERRED)
+            .during("hold a merge's index rows")?;
         let head: String = src_head(&tx)?;
         let batches: Vec<(i64, String)> = tx
             .prepare("SELECT id, uuid FROM src.batch ORDER BY id")
@@ -223,6 +225,7 @@ impl Catalog {
             chain::link_batch(&tx, batch)?;
             counts.batches += 1;
         }
+        search_index::flush_deferred(&tx).during("index merged pages")?;
         tx.commit().during("commit a merge")?;
         Ok(counts)
     }
@@ -257,13 +260,14 @@ fn read_only_uri(path: &Path) -> String {
     uri
 }
 
-/// Index a merged page as `page.rs` indexes a new one.
+/// Index a merged page as `page.rs` indexes a new one, its full text written for the whole
+/// source at once before the commit (see `search_index::DEFERRED`).
 pub(super) fn index_merged_page(
     conn: &Connection,
     page_id: i64,
     text: &str,
 ) -> rusqlite::Result<()> {
-    search_index::index_page(conn, page_id, text)
+    search_index::index_page_deferred(conn, page_id, text)
 }
 
 #[cfg(test)]

@@ -42,6 +42,8 @@ mod worklist;
 mod write;
 
 #[cfg(test)]
+mod merge_scale;
+#[cfg(test)]
 mod scale;
 #[cfg(test)]
 mod testkit;

@@ -80,17 +80,24 @@ fn count_words(conn: &Connection, text: &str) -> rusqlite::Result<()> {
         "INSERT INTO term_df (kind, term, pages) VALUES (?1, ?2, 1)
          ON CONFLICT DO UPDATE SET pages = pages + 1",
     )?;
+    for (mode, word) in page_words(text) {
+        add.execute(params![df_kind(mode), word])?;
+    }
+    Ok(())
+}
+
+/// The distinct counted words of `text` in each match mode.
+fn page_words(text: &str) -> Vec<(Match, String)> {
+    let mut all = Vec::new();
     for mode in [Match::Folded, Match::Exact] {
         let words: BTreeSet<String> = tokens(text, mode)
             .into_iter()
             .map(|t| t.norm)
             .filter(|w| counted(w))
             .collect();
-        for word in words {
-            add.execute(params![df_kind(mode), word])?;
-        }
+        all.extend(words.into_iter().map(|w| (mode, w)));
     }
-    Ok(())
+    all
 }
 
 /// Index one page's text and fields.
@@ -100,6 +107,11 @@ pub(super) fn index_page(conn: &Connection, page_id: i64, text: &str) -> rusqlit
     conn.prepare_cached("INSERT INTO page_exact (rowid, text) VALUES (?1, ?2)")?
         .execute(params![page_id, exact(text)])?;
     count_words(conn, text)?;
+    index_fields(conn, page_id, text)
+}
+
+/// The fields extracted from a page's text.
+fn index_fields(conn: &Connection, page_id: i64, text: &str) -> rusqlite::Result<()> {
     let mut field = conn.prepare_cached(
         "INSERT OR IGNORE INTO page_field (page_id, kind, value, raw) VALUES (?1, ?2, ?3, ?4)",
     )?;
@@ -107,6 +119,53 @@ pub(super) fn index_page(conn: &Connection, page_id: i64, text: &str) -> rusqlit
         field.execute(params![page_id, f.kind.code(), f.value, f.raw])?;
     }
     Ok(())
+}
+
+/// The full-text rows and word counts of many pages, held back by [`index_page_deferred`]
+/// and written by [`flush_deferred`] in a few statements: a page's own rows cost an upsert
+/// of `term_df` per word, and FTS5 writes its pending terms out as a new segment at every
+/// statement savepoint after it was touched, so indexing page by page inside one big
+/// transaction (a merge of a million pages) spends its time on both.
+pub(super) const DEFERRED: &str = "
+CREATE TEMP TABLE IF NOT EXISTS deferred_fts (
+    page_id INTEGER PRIMARY KEY,
+    folded TEXT NOT NULL,
+    exact TEXT NOT NULL
+);
+CREATE TEMP TABLE IF NOT EXISTS deferred_words (kind TEXT NOT NULL, term TEXT NOT NULL);
+DELETE FROM temp.deferred_fts;
+DELETE FROM temp.deferred_words;";
+
+/// Index one page as [`index_page`] does, its full-text rows and word counts kept in the
+/// temporary tables of [`DEFERRED`] until [`flush_deferred`].
+pub(super) fn index_page_deferred(
+    conn: &Connection,
+    page_id: i64,
+    text: &str,
+) -> rusqlite::Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO temp.deferred_fts (page_id, folded, exact) VALUES (?1, ?2, ?3)",
+    )?
+    .execute(params![page_id, fold(text), exact(text)])?;
+    let mut add =
+        conn.prepare_cached("INSERT INTO temp.deferred_words (kind, term) VALUES (?1, ?2)")?;
+    for (mode, word) in page_words(text) {
+        add.execute(params![df_kind(mode), word])?;
+    }
+    index_fields(conn, page_id, text)
+}
+
+/// Write the rows [`index_page_deferred`] held back.
+pub(super) fn flush_deferred(conn: &Connection) -> rusqlite::Result<()> {
+    conn.execute_batch(
+        "INSERT INTO page_fold (rowid, text) SELECT page_id, folded FROM temp.deferred_fts;
+         INSERT INTO page_exact (rowid, text) SELECT page_id, exact FROM temp.deferred_fts;
+         INSERT INTO term_df (kind, term, pages)
+             SELECT kind, term, count(*) FROM temp.deferred_words GROUP BY kind, term
+             ON CONFLICT DO UPDATE SET pages = pages + excluded.pages;
+         DELETE FROM temp.deferred_fts;
+         DELETE FROM temp.deferred_words;",
+    )
 }
 
 /// Index the pages recorded before the index existed, if any are left; no OCR is needed, the
