@@ -323,11 +323,22 @@ fn a_killed_merge_is_completed_by_the_next() {
         let _ = child.kill();
         child.wait().unwrap();
         if target.join("catalog.sqlite").exists() {
-            // Whatever the cut left is consistent: every recorded original intact.
+            // Whatever the cut left is consistent: every record names an intact original
+            // and the chain holds. As after a cut run, there may be copies in `tmp/` and
+            // objects no record names yet (cut between their renaming and the catalog's
+            // commit): the next merge cleans the one and records the other.
             let out = verify(place, "killed");
-            assert_eq!(
-                out.status.code(),
-                Some(0),
+            let text = String::from_utf8_lossy(&out.stdout);
+            let findings: Vec<&str> = text
+                .lines()
+                .take_while(|l| !l.starts_with("Verification"))
+                .collect();
+            let awaiting = |l: &&str| {
+                l.starts_with("unknown-file: objects/") || l.starts_with("leftover-temporary: tmp/")
+            };
+            let exit = if findings.is_empty() { 0 } else { 1 };
+            assert!(
+                findings.iter().all(awaiting) && out.status.code() == Some(exit),
                 "cut at {delay_ms} ms: {}",
                 describe(&out)
             );
