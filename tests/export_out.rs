@@ -172,6 +172,45 @@ fn derived_names_past_255_bytes_are_shortened_and_reported() {
     }
 }
 
+/// `--json` says on stdout what each export wrote, and it is what OUT holds.
+#[test]
+fn each_export_says_what_it_wrote_as_json() {
+    let root = tempfile::tempdir().expect("temp dir");
+    for kind in ["text", "bagit", "pdf"] {
+        let out = root.path().join(kind);
+        let got = run(&export(kind, &out, &["--json"]));
+        assert_eq!(got.status.code(), Some(0), "{kind}: {}", describe(&got));
+        let said = common::json(&got);
+        assert_eq!(said["out"], out.display().to_string(), "{kind}: {said}");
+        let written = walkdir::WalkDir::new(&out)
+            .into_iter()
+            .map(|e| e.expect("walk"))
+            .filter(|e| e.file_type().is_file())
+            .count();
+        match kind {
+            "text" => assert_eq!(said["files"], written as u64, "{said}"),
+            // The bag's payload; its tag files besides.
+            "bagit" => {
+                let payload = walkdir::WalkDir::new(out.join("data"))
+                    .into_iter()
+                    .filter(|e| e.as_ref().expect("walk").file_type().is_file())
+                    .count();
+                assert_eq!(said["files"], payload as u64, "{said}");
+                assert!(said["bytes"].as_u64().is_some_and(|b| b > 0), "{said}");
+            }
+            _ => {
+                let files = said["files"].as_array().expect("files");
+                assert_eq!(files.len(), written, "{said}");
+                for f in files {
+                    assert!(Path::new(f.as_str().expect("path")).is_file(), "{f}");
+                }
+                assert_eq!(said["pages"], 5, "2 pages and a three-page TIFF: {said}");
+            }
+        }
+        assert_eq!(said["shortened"], if kind == "pdf" { 0 } else { 3 });
+    }
+}
+
 #[test]
 fn a_failed_export_leaves_no_out_and_no_staging() {
     // A damaged object: the bag and the PDF refuse to copy it, after writing other files.

@@ -120,6 +120,34 @@ fn figures(place: &Workplace, archive: &str, by: &str) -> Vec<Value> {
         .collect()
 }
 
+/// Every field of every page (read from the text, and boxed digit combs), by file and page.
+fn fields(catalog: &rusqlite::Connection) -> Vec<String> {
+    let mut stmt = catalog
+        .prepare(
+            "SELECT f.rel_path, p.page_index, 'text', pf.kind, pf.value FROM page_field pf
+             JOIN page p ON p.id = pf.page_id JOIN file f ON f.id = p.file_id
+             UNION ALL
+             SELECT f.rel_path, p.page_index, 'boxed', b.kind, b.value FROM page_boxed_field b
+             JOIN page p ON p.id = b.page_id JOIN file f ON f.id = p.file_id
+             ORDER BY 1, 2, 3, 4, 5",
+        )
+        .expect("fields");
+    let rows = stmt
+        .query_map([], |r| {
+            Ok(format!(
+                "{}|{}|{}|{}|{}",
+                r.get::<_, String>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?
+            ))
+        })
+        .and_then(Iterator::collect)
+        .expect("rows");
+    rows
+}
+
 fn search_hits(place: &Workplace, archive: &str, query: &str) -> Value {
     let out = place.run(&["--archive", archive, "search", "--json", query], LIMIT);
     ok(&out);
@@ -164,6 +192,9 @@ fn shards_merged_equal_one_machine_and_merging_again_changes_nothing() {
     }
     let merged_dir = place.path().join("merged");
     assert_eq!(snapshot(&catalog_of(&merged_dir)), snapshot(&one));
+    let one_fields = fields(&one);
+    assert!(!one_fields.is_empty(), "the fixture forms have fields");
+    assert_eq!(fields(&catalog_of(&merged_dir)), one_fields);
     assert_eq!(exported(place, "merged"), exported(place, "archive"));
     for by in ["collection", "day"] {
         assert_eq!(
@@ -520,4 +551,56 @@ fn an_archive_from_before_merge_is_upgraded_and_merges() {
     assert_eq!(leaves(&c), before, "every leaf kept");
     ok(&merge(place, "from-old", &[&old_arg]));
     ok(&verify(place, "from-old"));
+}
+
+/// One sheet scanned into two dossiers at two workstations: neither archive could see the
+/// other's copy, the merged one does, as one machine would have.
+#[test]
+fn a_sheet_filed_at_two_workstations_is_a_duplicate_once_merged() {
+    let both = cu_tru_dossiers(&["CT-2023-0007"]);
+    let page = std::fs::read_dir(both.path().join("CT-2023-0007"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    std::fs::create_dir(both.path().join("HS-BAN-SAO")).unwrap();
+    std::fs::copy(&page, both.path().join("HS-BAN-SAO/trang-1.tif")).unwrap();
+    let first = cu_tru_dossiers(&["CT-2023-0007"]);
+    let second = tempfile::tempdir().unwrap();
+    common::copy_tree(
+        &both.path().join("HS-BAN-SAO"),
+        &second.path().join("HS-BAN-SAO"),
+    );
+
+    let one = workplace(both.path());
+    ok(&one.run(&["run", "--quiet"], LIMIT));
+    let (a, b) = (workplace(first.path()), workplace(second.path()));
+    ok(&a.run(&["run", "--quiet"], LIMIT));
+    ok(&b.run(&["run", "--quiet"], LIMIT));
+    let b_archive = b.archive().display().to_string();
+    ok(&a.run(&["merge", &b_archive], LIMIT));
+
+    let duplicates = |place: &Workplace| -> (i64, i64, i64) {
+        let c = place.catalog();
+        let count = |sql: &str| c.query_row(sql, [], |r| r.get::<_, i64>(0)).unwrap();
+        (
+            count("SELECT count(*) FROM file_duplicate"),
+            count("SELECT count(*) FROM page WHERE flags LIKE '%duplicate%'"),
+            count("SELECT sum(pages_flagged) FROM file"),
+        )
+    };
+    assert_eq!(duplicates(&one), (1, 1, 1));
+    assert_eq!(duplicates(&a), duplicates(&one));
+    let listed = |place: &Workplace| {
+        let out = place.run(&["search", "--duplicates", "--json"], LIMIT);
+        ok(&out);
+        json(&out).as_array().expect("duplicates").len()
+    };
+    assert_eq!(listed(&a), 1);
+    assert_eq!(
+        figures(&a, "archive", "collection"),
+        figures(&one, "archive", "collection")
+    );
+    ok(&a.run(&["verify"], LIMIT));
 }

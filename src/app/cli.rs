@@ -283,6 +283,10 @@ pub struct ExportPdfArgs {
     #[arg(long)]
     pub force: bool,
 
+    /// Print what was written as JSON on stdout (OUT, files, bytes; for scripts)
+    #[arg(long)]
+    pub json: bool,
+
     /// Language of messages [default: `lang` in the config, else vi]
     #[arg(long, value_enum)]
     pub lang: Option<LangArg>,
@@ -301,6 +305,10 @@ pub struct ExportBagitArgs {
     #[arg(long, value_name = "N")]
     pub batch: Option<String>,
 
+    /// Print what was written as JSON on stdout (OUT, files, bytes; for scripts)
+    #[arg(long)]
+    pub json: bool,
+
     /// Language of messages [default: `lang` in the config, else vi]
     #[arg(long, value_enum)]
     pub lang: Option<LangArg>,
@@ -318,6 +326,10 @@ pub struct ExportTextArgs {
     /// Write into OUT even if it holds files, each exported file replacing its namesake
     #[arg(long)]
     pub force: bool,
+
+    /// Print what was written as JSON on stdout (OUT, files, bytes; for scripts)
+    #[arg(long)]
+    pub json: bool,
 
     /// Language of messages [default: `lang` in the config, else vi]
     #[arg(long, value_enum)]

@@ -252,6 +252,13 @@ fn export_text(settings: &Settings, args: &ExportTextArgs) -> Outcome {
     let written = sohoa::export::export_text(&catalog, args.collection.as_deref(), staging.dir())
         .map_err(Failure::archive)?;
     staging.commit().map_err(Failure::output)?;
+    if args.json {
+        render::print_json(&serde_json::json!({
+            "out": args.out,
+            "files": written.files,
+            "shortened": written.shortened,
+        }))?;
+    }
     let lang = resolve_lang(args.lang, settings);
     let (files, out) = (written.files, args.out.display());
     match lang {

@@ -2,6 +2,8 @@
 //! it wrote, in the chosen language. Nothing to export (unknown dossier, no recognised page)
 //! is a usage error (exit 2); an unreadable or damaged archive is exit 3.
 
+use std::path::PathBuf;
+
 use anyhow::anyhow;
 use sohoa::catalog::Catalog;
 use sohoa::config::{Lang, Settings};
@@ -39,7 +41,19 @@ pub fn export_pdf(settings: &Settings, args: &ExportPdfArgs) -> Outcome {
         PdfExportError::Nothing { .. } | PdfExportError::Escape { .. } => Failure::usage(e),
         other => Failure::archive(other),
     })?;
+    // The files are named relative to OUT (the staging folder becomes OUT).
+    let names: Vec<PathBuf> = done.files.iter().map(|f| args.out.join(f)).collect();
     staging.commit().map_err(Failure::output)?;
+    if args.json {
+        render::print_json(&serde_json::json!({
+            "out": args.out,
+            "collection": args.collection,
+            "files": names,
+            "pages": done.pages,
+            "bytes": done.bytes,
+            "shortened": done.shortened,
+        }))?;
+    }
     let (files, pages, bytes) = (
         int(done.files.len() as u64, lang),
         int(done.pages, lang),

@@ -231,6 +231,13 @@ pub fn plan(plan: &RunPlan, l: Lang) -> String {
     out
 }
 
+/// Print `value` as pretty JSON on stdout: the `--json` of the exports.
+pub fn print_json(value: &serde_json::Value) -> Result<(), super::exit::Failure> {
+    let text = serde_json::to_string_pretty(value).map_err(super::exit::Failure::archive)?;
+    println!("{text}");
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -171,6 +171,16 @@ pub fn export_bagit(settings: &Settings, args: &ExportBagitArgs) -> Outcome {
             other => Failure::archive(other),
         })?;
     staging.commit().map_err(Failure::output)?;
+    if args.json {
+        render::print_json(&serde_json::json!({
+            "out": args.out,
+            "collection": args.collection,
+            "batch": args.batch,
+            "files": bag.files,
+            "bytes": bag.bytes,
+            "shortened": bag.shortened,
+        }))?;
+    }
     let lang = resolve_lang(args.lang, settings);
     let (files, bytes, out) = (
         int(bag.files, lang),

@@ -6,9 +6,11 @@
 
 use rusqlite::{params, Connection, OptionalExtension};
 
+use super::duplicate::{earlier_copy, record_duplicate};
 use super::error::During;
 use super::merge::{index_merged_page, MergedCounts};
 use super::CatalogError;
+use crate::content::ContentId;
 
 /// The temporary map of source file rowids, emptied for each source.
 pub(super) const FILE_MAP: &str = "
@@ -173,7 +175,8 @@ fn merge_files(
                 let id = insert_file(conn, file, batch)?;
                 map_file(conn, file.id, id, true)?;
                 counts.files += 1;
-                counts.pages += merge_pages(conn, file.id, id, batch)?;
+                let duplicate = new_duplicate(conn, file, id)?;
+                counts.pages += merge_pages(conn, file.id, id, batch, duplicate)?;
             }
         }
     }
@@ -237,6 +240,35 @@ fn insert_file(conn: &Connection, file: &SourceFile, batch: i64) -> Result<i64, 
     Ok(id)
 }
 
+/// Whether merged file `id` repeats, under another dossier, a file this catalog holds that
+/// its own archive did not have (two workstations scanned the same sheet): recorded as a
+/// duplicate as a run here would record it, its pages to be flagged. A duplicate its own
+/// archive knew comes over with `DUPLICATES`.
+fn new_duplicate(conn: &Connection, file: &SourceFile, id: i64) -> Result<bool, CatalogError> {
+    let (Some(hex), None) = (&file.sha256, &file.failure) else {
+        return Ok(false);
+    };
+    let known: Option<i64> = conn
+        .prepare_cached("SELECT 1 FROM src.file_duplicate WHERE file_id = ?1")
+        .and_then(|mut stmt| stmt.query_row([file.id], |r| r.get(0)).optional())
+        .during("look up a source duplicate")?;
+    let Ok(content) = hex.parse::<ContentId>() else {
+        return Ok(false);
+    };
+    if known.is_some() {
+        return Ok(false);
+    }
+    let Some(of) = earlier_copy(conn, file.dossier, &content).during("look up a copy")? else {
+        return Ok(false);
+    };
+    record_duplicate(conn, id, of).during("record a duplicate")?;
+    // Every page gets the flag, so every page is flagged.
+    conn.prepare_cached("UPDATE main.file SET pages_flagged = page_count WHERE id = ?1")
+        .and_then(|mut stmt| stmt.execute([id]))
+        .during("flag a duplicate")?;
+    Ok(true)
+}
+
 fn map_file(conn: &Connection, src: i64, dst: i64, new: bool) -> Result<(), CatalogError> {
     conn.prepare_cached("INSERT INTO temp.merge_file_map (src, dst, new) VALUES (?1, ?2, ?3)")
         .and_then(|mut stmt| stmt.execute(params![src, dst, new]))
@@ -251,6 +283,7 @@ fn merge_pages(
     src_file: i64,
     file: i64,
     batch: i64,
+    duplicate: bool,
 ) -> Result<u64, CatalogError> {
     let pages: Vec<(i64, String)> = conn
         .prepare_cached("SELECT id, text FROM src.page WHERE file_id = ?1 ORDER BY id")
@@ -260,26 +293,31 @@ fn merge_pages(
         })
         .during("read a source file's pages")?;
     for (src_page, text) in &pages {
-        copy_page(conn, *src_page, file, batch, text).during("merge a page")?;
+        copy_page(conn, *src_page, (file, batch), duplicate, text).during("merge a page")?;
     }
     Ok(pages.len() as u64)
 }
 
+/// Copy one page to `(file, batch)`, with the `duplicate` flag added when `duplicate`.
 fn copy_page(
     conn: &Connection,
     src_page: i64,
-    file: i64,
-    batch: i64,
+    (file, batch): (i64, i64),
+    duplicate: bool,
     text: &str,
 ) -> rusqlite::Result<()> {
+    // The flag goes last, as the writer of a run appends it.
     conn.prepare_cached(
         "INSERT INTO main.page (file_id, page_index, width, height, dpi_x, dpi_y, text,
              confidence, words, engine_ms, flags, batch_id, rotation, skew, prep_ms)
          SELECT ?2, page_index, width, height, dpi_x, dpi_y, text, confidence, words,
-             engine_ms, flags, ?3, rotation, skew, prep_ms
+             engine_ms,
+             CASE WHEN NOT ?4 THEN flags WHEN flags = '' THEN 'duplicate'
+                 ELSE flags || ',duplicate' END,
+             ?3, rotation, skew, prep_ms
          FROM src.page WHERE id = ?1",
     )?
-    .execute(params![src_page, file, batch])?;
+    .execute(params![src_page, file, batch, duplicate])?;
     let page = conn.last_insert_rowid();
     conn.prepare_cached(
         "INSERT INTO main.page_boxed_field (page_id, kind, value, confidence, left, top,
