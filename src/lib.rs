@@ -10,6 +10,7 @@ pub mod catalog;
 pub mod config;
 pub mod content;
 pub mod decode;
+pub mod error_text;
 pub mod export;
 pub mod export_out;
 pub mod lock;

@@ -104,25 +104,11 @@ pub fn merge(
         };
         match merge_one(&mut catalog, &store, source, &mut outcome) {
             Ok(counts) => outcome.merged = Some(counts),
-            Err(e) => outcome.error = Some(error_chain(&e)),
+            Err(e) => outcome.error = Some(crate::error_text::one_line(&e)),
         }
         outcomes.push(outcome);
     }
     Ok(outcomes)
-}
-
-fn error_chain(e: &dyn std::error::Error) -> String {
-    let mut text = e.to_string();
-    let mut cause = e.source();
-    while let Some(c) = cause {
-        let more = c.to_string();
-        if !text.ends_with(&more) {
-            text.push_str(": ");
-            text.push_str(&more);
-        }
-        cause = c.source();
-    }
-    text
 }
 
 fn merge_one(

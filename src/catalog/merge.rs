@@ -19,7 +19,7 @@ use rusqlite::{params, Connection, OpenFlags, OptionalExtension, TransactionBeha
 use serde::Serialize;
 
 use super::error::During;
-use super::{chain, schema, search_index, Catalog, CatalogError};
+use super::{chain, schema, search_index, Catalog, CatalogError, ReadMode};
 use crate::content::ContentId;
 
 /// Migration 11: the record of where a merged batch came from, and the chain leaf kind that
@@ -160,7 +160,10 @@ impl Catalog {
     ) -> Result<MergedCounts, CatalogError> {
         SourceCatalog::open(source)?;
         self.conn
-            .execute("ATTACH DATABASE ?1 AS src", [read_only_uri(source)])
+            .execute(
+                "ATTACH DATABASE ?1 AS src",
+                [super::open::uri(source, ReadMode::Shared)],
+            )
             .map_err(|e| CatalogError::Open {
                 path: source.to_path_buf(),
                 source: e,
@@ -244,22 +247,6 @@ fn src_head(conn: &Connection) -> Result<String, CatalogError> {
     Ok(last.unwrap_or_else(|| crate::merkle::GENESIS.to_hex()))
 }
 
-/// `file:` URI opening `path` read-only; `%`, `?` and `#` would otherwise end or change the
-/// path.
-fn read_only_uri(path: &Path) -> String {
-    let mut uri = String::from("file:");
-    for c in path.to_string_lossy().chars() {
-        match c {
-            '%' => uri.push_str("%25"),
-            '?' => uri.push_str("%3f"),
-            '#' => uri.push_str("%23"),
-            c => uri.push(c),
-        }
-    }
-    uri.push_str("?mode=ro");
-    uri
-}
-
 /// Index a merged page as `page.rs` indexes a new one, its full text written for the whole
 /// source at once before the commit (see `search_index::DEFERRED`).
 pub(super) fn index_merged_page(
@@ -268,17 +255,4 @@ pub(super) fn index_merged_page(
     text: &str,
 ) -> rusqlite::Result<()> {
     search_index::index_page_deferred(conn, page_id, text)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn uris_keep_odd_paths_whole() {
-        assert_eq!(
-            read_only_uri(Path::new("/srv/a?b#c%d/catalog.sqlite")),
-            "file:/srv/a%3fb%23c%25d/catalog.sqlite?mode=ro"
-        );
-    }
 }

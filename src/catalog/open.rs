@@ -257,7 +257,7 @@ fn refused(e: &CatalogError) -> bool {
 
 /// A `file:` URI for `path`: every byte but the unreserved ones percent-encoded, so that
 /// `?`, `#`, `%` or spaces in an archive's path cannot change its meaning.
-fn uri(path: &Path, mode: ReadMode) -> String {
+pub(super) fn uri(path: &Path, mode: ReadMode) -> String {
     let mut out = String::from("file:");
     for &b in path.as_os_str().as_bytes() {
         if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {

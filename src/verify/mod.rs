@@ -212,19 +212,7 @@ fn record(path: &Path, event: &FixityEvent, root: &ContentId) -> Result<String, 
         catalog.record_fixity(event, root)?;
         catalog.chain_head()
     };
-    write().map_err(|e| error_chain(&e))
-}
-
-/// An error and its causes on one line, as the binary prints errors.
-fn error_chain(e: &dyn std::error::Error) -> String {
-    let mut text = e.to_string();
-    let mut source = e.source();
-    while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    text
+    write().map_err(|e| crate::error_text::one_line(&e))
 }
 
 /// Every finding, in a stable order.
