@@ -100,6 +100,40 @@ fn command_line_mistakes_are_in_vietnamese_unless_english_is_asked_for() {
     assert_snapshot("usage-errors.txt", &transcript);
 }
 
+/// `--help` speaks the operator's language down to the subcommands, defaults and possible
+/// values included; `--lang en` (or `lang = "en"`) gives clap's English.
+#[test]
+fn help_is_in_vietnamese_unless_english_is_asked_for() {
+    let scans = tempfile::tempdir().unwrap();
+    let place = vietnamese_workplace(scans.path());
+    let mut transcript = String::new();
+    for args in [
+        &["--help"][..],
+        &["report", "--help"],
+        &["help", "export", "pdf"],
+    ] {
+        let out = place.run(args, LIMIT);
+        assert_eq!(out.status.code(), Some(0), "{}", describe(&out));
+        let text = String::from_utf8_lossy(&out.stdout);
+        for english in ["Usage:", "Options:", "Commands:", "Print help", "[default:"] {
+            assert!(!text.contains(english), "{english} in:\n{text}");
+        }
+        transcript.push_str(&format!("$ sohoa {}\n{text}", args.join(" ")));
+    }
+    assert!(
+        transcript.contains("Cách dùng: sohoa report"),
+        "{transcript}"
+    );
+    assert_snapshot("help.txt", &transcript);
+    let english = place.run(&["report", "--lang", "en", "--help"], LIMIT);
+    let english = String::from_utf8_lossy(&english.stdout);
+    assert!(english.contains("Usage: sohoa report"), "{english}");
+    assert!(
+        english.contains("Language of labels and numbers"),
+        "{english}"
+    );
+}
+
 #[test]
 fn a_file_that_fails_is_explained_in_vietnamese_and_keeps_its_code() {
     let scans = tempfile::tempdir().unwrap();

@@ -10,16 +10,19 @@ use sohoa::ocr::engine_about;
 
 use super::cli::{Cli, CompletionsArgs, ManpageArgs};
 use super::exit::{Exit, Failure};
-use super::usage_error;
 use super::Outcome;
+use super::{help_vi, usage_error};
 
-/// Parse the command line. `--version` also names the engine and its models, which takes
+/// Parse the command line, its help in the operator's language. `--version` also names the engine and its models, which takes
 /// starting an engine, so that text is built only when `--version` was asked for.
 pub fn parse() -> Cli {
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
     let mut command = Cli::command();
     if args.iter().skip(1).any(|a| a == "--version") {
         command = command.long_version(long_version());
+    }
+    if usage_error::lang_of_args(&args) == sohoa::config::Lang::Vi {
+        command = help_vi::localise(command);
     }
     command
         .try_get_matches_from(&args)

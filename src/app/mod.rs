@@ -4,6 +4,8 @@
 mod cli;
 mod commands;
 mod exit;
+mod help_vi;
+mod help_vi_text;
 mod i18n;
 mod i18n_vi;
 mod lookup;
