@@ -202,3 +202,36 @@ fn nesting_up_to_the_limit_is_searched() {
         describe(&out)
     );
 }
+
+/// Matches are bold only where colour is wanted: `--color always` (whatever `NO_COLOR` says)
+/// or `CLICOLOR_FORCE`; piped, under `NO_COLOR` or with `--color never` they stand between
+/// « » so the match is still seen.
+#[test]
+fn matches_are_bold_only_where_colour_is_wanted() {
+    let place = archived();
+    let text = |color: &[&str], env: &[(&str, &str)]| {
+        let mut args = vec!["search", "tran duc luong"];
+        args.extend_from_slice(color);
+        let mut cmd = place.command(&args);
+        cmd.env_remove("NO_COLOR")
+            .env_remove("CLICOLOR_FORCE")
+            .env_remove("CLICOLOR")
+            .envs(env.iter().copied())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        let out = common::wait_with_limit(cmd.spawn().expect("spawn"), QUICK);
+        assert_eq!(out.status.code(), Some(0), "{}", describe(&out));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let bold = "\x1b[1m";
+    let piped = text(&[], &[]);
+    assert!(piped.contains('«') && !piped.contains('\x1b'), "{piped}");
+    let never = text(&["--color", "never"], &[("CLICOLOR_FORCE", "1")]);
+    assert!(never.contains('«') && !never.contains('\x1b'), "{never}");
+    let always = text(&["--color", "always"], &[("NO_COLOR", "1")]);
+    assert!(always.contains(bold) && !always.contains('«'), "{always}");
+    let forced = text(&[], &[("CLICOLOR_FORCE", "1")]);
+    assert!(forced.contains(bold), "{forced}");
+    let no_color = text(&[], &[("NO_COLOR", "1"), ("CLICOLOR_FORCE", "1")]);
+    assert!(!no_color.contains('\x1b'), "{no_color}");
+}

@@ -17,8 +17,19 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "DIR")]
     pub archive: Option<PathBuf>,
 
+    /// Colour: auto (a terminal, unless NO_COLOR is set), always, never
+    #[arg(long, global = true, value_enum, value_name = "WHEN", default_value_t = ColorArg::Auto)]
+    pub color: ColorArg,
+
     #[command(subcommand)]
     pub command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorArg {
+    Auto,
+    Always,
+    Never,
 }
 
 impl Cli {

@@ -13,6 +13,7 @@ use sohoa::ocr::TesseractFactory;
 use sohoa::pipeline::{self, RunError, RunOptions, CATALOG_FILE};
 
 use super::cli::{Cli, Command, ExportCommand, ExportTextArgs, InitArgs, LangArg, RunArgs};
+use super::color::Paint;
 use super::exit::{Exit, Failure};
 use super::progress::{self, Display};
 use super::{render, Outcome};
@@ -184,7 +185,7 @@ fn run(settings: &Settings, args: &RunArgs) -> Outcome {
         let json = serde_json::to_string_pretty(&summary).map_err(Failure::archive)?;
         println!("{json}");
     } else {
-        print!("{}", render::summary(&summary, lang));
+        print!("{}", render::summary(&summary, lang, Paint::stdout()));
     }
     Ok(if summary.has_problems() {
         Exit::Problems

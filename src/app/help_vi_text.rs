@@ -52,6 +52,8 @@ pub const HELP_VI: &[(&str, &str)] = &[
      "Ngôn ngữ của báo cáo [mặc định: `lang` trong cấu hình, nếu không có thì vi]"),
     ("Language of the summary [default: `lang` in the config, else vi]",
      "Ngôn ngữ của bản tóm tắt [mặc định: `lang` trong cấu hình, nếu không có thì vi]"),
+    ("Colour: auto (a terminal, unless NO_COLOR is set), always, never",
+     "Màu: auto (trên terminal, trừ khi có NO_COLOR), always (luôn), never (không bao giờ)"),
     ("No progress display on stderr", "Không hiển thị tiến trình trên stderr"),
     ("As JSON on stdout", "Dạng JSON ra stdout"),
     ("Results as JSON on stdout", "Kết quả dạng JSON ra stdout"),

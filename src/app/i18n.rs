@@ -30,6 +30,16 @@ pub fn error_line(error: &anyhow::Error, lang: Lang) -> String {
     }
 }
 
+/// An [`error_line`] with its `lỗi:` / `error:` word in red when stderr is coloured.
+pub fn paint_error_line(line: &str, paint: super::color::Paint) -> String {
+    for word in ["lỗi:", "error:"] {
+        if let Some(rest) = line.strip_prefix(&format!("sohoa: {word}")) {
+            return format!("sohoa: {}{rest}", paint.bad(word));
+        }
+    }
+    line.to_string()
+}
+
 /// The label of a warning line.
 pub fn warning_label(lang: Lang) -> &'static str {
     match lang {

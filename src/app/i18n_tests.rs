@@ -168,3 +168,12 @@ fn values_are_found_however_the_literals_recur() {
     );
     assert_eq!(translate("something new", Lang::Vi), "something new");
 }
+
+#[test]
+fn only_the_error_word_is_painted() {
+    use crate::app::color::Paint;
+    let line = "sohoa: lỗi: không đọc được x.tif";
+    assert_eq!(paint_error_line(line, Paint::PLAIN), line);
+    let on = paint_error_line("sohoa: error: cannot read x.tif", Paint::always());
+    assert!(on.starts_with("sohoa: \x1b[") && on.ends_with("error:\x1b[0m cannot read x.tif"));
+}

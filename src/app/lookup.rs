@@ -3,8 +3,6 @@
 //! malformed look-up values are usage errors (exit 2) with the parser's message; a missing
 //! or unusable catalog is exit 3; no result is not an error (exit 0, a note on stderr).
 
-use std::io::IsTerminal;
-
 use anyhow::anyhow;
 use clap::Args;
 use sohoa::catalog::{Catalog, CatalogError, SearchRequest};
@@ -13,6 +11,7 @@ use sohoa::pipeline::CATALOG_FILE;
 use sohoa::search::{normalise_id, parse, Match};
 
 use super::cli::LangArg;
+use super::color::Paint;
 use super::commands::resolve_lang;
 use super::exit::{Exit, Failure};
 use super::lookup_render as show_out;
@@ -107,10 +106,7 @@ pub fn search(settings: &Settings, args: &SearchArgs) -> Outcome {
     if args.json {
         println!("{}", show_out::hits_json(&hits));
     } else {
-        print!(
-            "{}",
-            show_out::hits(&hits, lang, std::io::stdout().is_terminal())
-        );
+        print!("{}", show_out::hits(&hits, lang, Paint::stdout()));
     }
     if hits.is_empty() && !args.json {
         eprintln!("sohoa: {}", show_out::no_results(lang));

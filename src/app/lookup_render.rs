@@ -1,5 +1,5 @@
 //! Text and JSON for `sohoa search` and `sohoa show`, labels in Vietnamese and English.
-//! Matches in snippets are bold on a terminal and between « » otherwise (and in JSON), so
+//! Matches in snippets are bold when stdout is coloured and between « » otherwise (and in JSON), so
 //! that piped output and scripts still see them.
 
 use std::fmt::Write;
@@ -8,9 +8,9 @@ use serde_json::{json, Value};
 use sohoa::catalog::{DossierView, DuplicateRow, FilePlace, Hit, PageView};
 use sohoa::config::Lang;
 
+use super::color::Paint;
 use super::render::{dec, int};
 
-const BOLD: (&str, &str) = ("\x1b[1m", "\x1b[0m");
 const MARKS: (&str, &str) = ("«", "»");
 
 fn label(lang: Lang, vi: &'static str, en: &'static str) -> &'static str {
@@ -24,8 +24,10 @@ pub fn no_results(lang: Lang) -> &'static str {
     label(lang, "không tìm thấy kết quả nào", "no results")
 }
 
-pub fn hits(hits: &[Hit], lang: Lang, terminal: bool) -> String {
-    let (open, close) = if terminal { BOLD } else { MARKS };
+pub fn hits(hits: &[Hit], lang: Lang, paint: Paint) -> String {
+    let (open, close) = paint
+        .bold_marks()
+        .unwrap_or((MARKS.0.to_string(), MARKS.1.to_string()));
     let page = label(lang, "trang", "page");
     let mut out = String::new();
     for h in hits {
@@ -34,7 +36,7 @@ pub fn hits(hits: &[Hit], lang: Lang, terminal: bool) -> String {
             "{}  {}  {page} {}  ({})",
             h.collection, h.dossier, h.page_number, h.rel_path
         );
-        let _ = writeln!(out, "    {}", h.snippet.marked(open, close));
+        let _ = writeln!(out, "    {}", h.snippet.marked(&open, &close));
     }
     out
 }

@@ -2,6 +2,7 @@
 //! run → Exit`; the error chain is printed once, with `{:#}`.
 
 mod cli;
+mod color;
 mod commands;
 mod exit;
 mod help_vi;
@@ -75,11 +76,13 @@ pub fn die_on_broken_pipe() {
 
 pub fn main() -> ExitCode {
     let cli = manuals::parse();
+    color::choose(cli.color);
     let lang = commands::message_lang(&cli);
     match commands::dispatch(cli) {
         Ok(exit) => exit.into(),
         Err(failure) => {
-            eprintln!("{}", i18n::error_line(&failure.error, lang));
+            let line = i18n::error_line(&failure.error, lang);
+            eprintln!("{}", i18n::paint_error_line(&line, color::Paint::stderr()));
             failure.exit.into()
         }
     }

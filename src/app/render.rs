@@ -8,6 +8,7 @@ use sohoa::model::SkipCount;
 use sohoa::pipeline::summary::CollectionSummary;
 use sohoa::pipeline::{Action, RunPlan, RunSummary};
 
+use super::color::Paint;
 use super::i18n::translate;
 
 /// Integer with thousands separators: `.` in Vietnamese, `,` in English.
@@ -79,7 +80,9 @@ pub fn skipped_line(total: u64, by: &[SkipCount], lang: Lang) -> String {
 }
 
 /// The end-of-run summary.
-pub fn summary(s: &RunSummary, lang: Lang) -> String {
+/// The end-of-run summary; problems and failed files in red, an interruption in yellow, when
+/// `paint` colours.
+pub fn summary(s: &RunSummary, lang: Lang, paint: Paint) -> String {
     let mut out = String::new();
     for c in &s.collections {
         collection(&mut out, c, lang);
@@ -92,23 +95,36 @@ pub fn summary(s: &RunSummary, lang: Lang) -> String {
             (Lang::En, true) => "repaired an object from",
         };
         let message = translate(&p.message, lang);
-        let _ = writeln!(out, "! {}: {label} {}: {message}", p.collection, p.path);
+        let mark = paint.bad("!");
+        let _ = writeln!(
+            out,
+            "{mark} {}: {label} {}: {message}",
+            p.collection, p.path
+        );
     }
     let (f, l) = (&s.files, lang);
+    let failed = match f.failed {
+        0 => int(0, l),
+        n => paint.bad(&int(n, l)),
+    };
+    let stopped = |note: &str| match s.interrupted {
+        true => paint.warn(note),
+        false => String::new(),
+    };
     let _ = match lang {
         Lang::Vi => writeln!(
             out,
             "Lô này: {} tệp mới, {} thay đổi, {} không đổi, {} lỗi, {} bỏ qua theo [walk] ignore · {} trang · {} trang/phút · {} · {} luồng{}",
-            int(f.new, l), int(f.changed, l), int(f.unchanged, l), int(f.failed, l), int(f.skipped, l),
+            int(f.new, l), int(f.changed, l), int(f.unchanged, l), failed, int(f.skipped, l),
             int(s.pages, l), dec(s.pages_per_minute, 1, l), duration(s.wall_seconds, l), s.workers,
-            if s.interrupted { " · ĐÃ DỪNG GIỮA CHỪNG: chạy lại để làm tiếp" } else { "" }
+            stopped(" · ĐÃ DỪNG GIỮA CHỪNG: chạy lại để làm tiếp")
         ),
         Lang::En => writeln!(
             out,
             "This batch: {} new, {} changed, {} unchanged, {} failed files, {} skipped by [walk] ignore · {} pages · {} pages/min · {} · {} workers{}",
-            int(f.new, l), int(f.changed, l), int(f.unchanged, l), int(f.failed, l), int(f.skipped, l),
+            int(f.new, l), int(f.changed, l), int(f.unchanged, l), failed, int(f.skipped, l),
             int(s.pages, l), dec(s.pages_per_minute, 1, l), duration(s.wall_seconds, l), s.workers,
-            if s.interrupted { " · INTERRUPTED: run again to continue" } else { "" }
+            stopped(" · INTERRUPTED: run again to continue")
         ),
     };
     out

@@ -11,6 +11,7 @@ use sohoa::config::{Lang, Settings, WatchSettings};
 use sohoa::pipeline::{CycleReport, RunOptions, Watch};
 
 use super::cli::WatchArgs;
+use super::color::Paint;
 use super::commands::{cancel_on_ctrl_c, classify, resolve_lang, tesseract_factory};
 use super::exit::{Exit, Failure};
 use super::watch_progress::WatchDisplay;
@@ -48,7 +49,7 @@ pub fn watch(settings: &Settings, args: &WatchArgs) -> Outcome {
         let json = serde_json::to_string_pretty(&summary).map_err(Failure::archive)?;
         println!("{json}");
     } else {
-        print!("{}", render::summary(&summary, lang));
+        print!("{}", render::summary(&summary, lang, Paint::stdout()));
     }
     // A file that failed during the watch counts even when a later, whole version of it
     // was taken: the operator should know the scanner wrote something unreadable.

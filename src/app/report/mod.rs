@@ -20,6 +20,7 @@ use sohoa::report::worklist::Worklist;
 use sohoa::report::{self, GroupBy, ReportOptions};
 
 use super::cli::{ByArg, FormatArg, ListArg, ReportArgs};
+use super::color::Paint;
 use super::commands::resolve_lang;
 use super::exit::{Exit, Failure};
 use super::Outcome;
@@ -67,7 +68,14 @@ pub fn report(settings: &Settings, args: &ReportArgs) -> Outcome {
             let report =
                 report::build(&catalog, &collections, &options).map_err(Failure::archive)?;
             match format {
-                FormatArg::Text => text::render(&report, lang),
+                FormatArg::Text => {
+                    // Colour only what goes to a terminal, never into a file.
+                    let paint = match args.output {
+                        Some(_) => Paint::PLAIN,
+                        None => Paint::stdout(),
+                    };
+                    text::render(&report, lang, paint)
+                }
                 FormatArg::Csv => csv::render(&report, lang),
                 FormatArg::Json => json(&report, &generated)?,
                 // The page always carries the worklists: in full when one is asked for.

@@ -6,12 +6,14 @@
 use std::fmt::Write;
 
 use sohoa::config::Lang;
+use sohoa::report::schedule::ScheduleStatus;
 use sohoa::report::{CollectionReport, Group, Report};
 
 use super::labels::{date, Labels};
+use crate::app::color::Paint;
 use crate::app::render::{dec, int, skipped_line};
 
-pub fn render(report: &Report, lang: Lang) -> String {
+pub fn render(report: &Report, lang: Lang, paint: Paint) -> String {
     let l = Labels::of(lang);
     let mut out = format!("{} · {} {}", l.title, l.as_of, date(report.today, lang));
     if report.since.is_some() || report.until.is_some() {
@@ -26,7 +28,7 @@ pub fn render(report: &Report, lang: Lang) -> String {
     }
     out.push_str("\n\n");
     for c in &report.collections {
-        collection(&mut out, c, report, lang);
+        collection(&mut out, c, report, lang, paint);
     }
     out
 }
@@ -46,7 +48,7 @@ pub fn headline(c: &CollectionReport, lang: Lang) -> String {
     }
 }
 
-fn collection(out: &mut String, c: &CollectionReport, report: &Report, lang: Lang) {
+fn collection(out: &mut String, c: &CollectionReport, report: &Report, lang: Lang, paint: Paint) {
     let l = Labels::of(lang);
     let n = |x: u64| int(x, lang);
     let _ = writeln!(out, "{}", headline(c, lang));
@@ -58,7 +60,10 @@ fn collection(out: &mut String, c: &CollectionReport, report: &Report, lang: Lan
         l.needs_review.to_lowercase(),
         n(k.needs_review),
         l.failed.to_lowercase(),
-        n(k.failed),
+        match k.failed {
+            0 => n(0),
+            failed => paint.bad(&n(failed)),
+        },
         l.in_progress.to_lowercase(),
         n(k.in_progress)
     );
@@ -74,7 +79,7 @@ fn collection(out: &mut String, c: &CollectionReport, report: &Report, lang: Lan
     let _ = writeln!(out, "{states}");
     let _ = writeln!(out, "  {}", pages_line(c, lang));
     let _ = writeln!(out, "  {}", rate_line(c, lang));
-    let _ = writeln!(out, "  {}", eta_line(c, lang));
+    let _ = writeln!(out, "  {}", painted_eta_line(c, lang, paint));
     if c.skipped > 0 {
         let _ = writeln!(out, "  {}", skipped_line(c.skipped, &c.skipped_by, lang));
     }
@@ -110,6 +115,11 @@ pub fn rate_line(c: &CollectionReport, lang: Lang) -> String {
 }
 
 pub fn eta_line(c: &CollectionReport, lang: Lang) -> String {
+    painted_eta_line(c, lang, Paint::PLAIN)
+}
+
+/// The ETA and deadline line, its status coloured: late red, at risk yellow, on track green.
+fn painted_eta_line(c: &CollectionReport, lang: Lang, paint: Paint) -> String {
     let l = Labels::of(lang);
     let reached = c.target.is_some_and(|t| c.counts.digitised >= t);
     let mut s = match c.eta {
@@ -126,7 +136,13 @@ pub fn eta_line(c: &CollectionReport, lang: Lang) -> String {
             date(deadline, lang)
         );
         if !reached {
-            let _ = write!(s, ": {}", l.status(sched.status));
+            let status = l.status(sched.status);
+            let status = match sched.status {
+                ScheduleStatus::Late => paint.bad(status),
+                ScheduleStatus::AtRisk => paint.warn(status),
+                ScheduleStatus::OnTrack | ScheduleStatus::Reached => paint.good(status),
+            };
+            let _ = write!(s, ": {status}");
         }
         if let Some(needed) = sched.needed_per_day {
             let _ = write!(
