@@ -12,6 +12,8 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 use toml::Spanned;
 
+use crate::report::calendar::Calendar;
+
 /// Resolution below which a page is flagged, as digitised archive documents are expected at
 /// 200 dpi or more.
 pub const MIN_DPI: f32 = 200.0;
@@ -58,6 +60,8 @@ struct FileConfig {
     #[serde(default)]
     watch: WatchSection,
     #[serde(default)]
+    calendar: CalendarSection,
+    #[serde(default)]
     collection: Vec<CollectionSection>,
 }
 
@@ -73,6 +77,16 @@ struct WalkSection {
 struct WatchSection {
     settle_seconds: Option<f64>,
     poll_seconds: Option<f64>,
+}
+
+/// Days off and days worked beyond Monday to Friday, for ETAs and deadlines.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CalendarSection {
+    #[serde(default)]
+    holidays: Vec<String>,
+    #[serde(default)]
+    make_up_days: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -149,6 +163,8 @@ pub struct Settings {
     /// `[walk] ignore`: entries of every source that are skipped (and counted).
     pub ignore: crate::walk::IgnoreRules,
     pub watch: WatchSettings,
+    /// `[calendar]`: the working days reports count.
+    pub calendar: Calendar,
     pub collections: Vec<CollectionSettings>,
 }
 
@@ -291,6 +307,7 @@ fn resolve(file: FileConfig, base: &Path, path: &Path, text: &str) -> Result<Set
             false,
         )?,
     };
+    let calendar = Calendar::new(&file.calendar.holidays, &file.calendar.make_up_days)?;
     if file
         .archive
         .path
@@ -328,6 +345,7 @@ fn resolve(file: FileConfig, base: &Path, path: &Path, text: &str) -> Result<Set
         ocr,
         ignore,
         watch,
+        calendar,
         collections,
     })
 }
@@ -584,6 +602,25 @@ mod tests {
             let err = parse(&format!("[watch]\n{extra}\n{MINIMAL}")).unwrap_err();
             assert!(err.to_string().contains(expected), "{extra}: {err}");
         }
+    }
+
+    #[test]
+    fn calendar_days_are_read_and_a_bad_one_is_named() {
+        let text = format!(
+            "[calendar]\nholidays = [\"2027-02-05..2027-02-11\"]\nmake_up_days = [\"30/01/2027\"]\n{MINIMAL}"
+        );
+        let cal = parse(&text).unwrap().calendar;
+        let day = |s| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        assert!(!cal.is_working(day("2027-02-08")));
+        assert!(cal.is_working(day("2027-01-30")));
+        assert_eq!(parse(MINIMAL).unwrap().calendar, Calendar::weekdays());
+        let text = format!("[calendar]\nholidays = [\"Tết\"]\n{MINIMAL}");
+        let err = parse(&text).unwrap_err().to_string();
+        assert!(err.contains("pipeline.toml"), "{err}");
+        assert!(
+            err.contains("[calendar] holidays: \"Tết\" is not a day"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -8,6 +8,7 @@
 //! collection's; the JSON form of [`Report`] is the documented schema
 //! (`docs/report.md`), versioned by [`SCHEMA_VERSION`].
 
+pub mod calendar;
 pub mod schedule;
 pub mod worklist;
 
@@ -19,6 +20,7 @@ use serde::Serialize;
 use crate::catalog::{Catalog, CatalogError, DossierState, ProgressRow};
 use crate::config::CollectionSettings;
 use crate::model::SkipCount;
+use calendar::Calendar;
 use schedule::{Rate, Schedule};
 
 /// Version of the JSON schema; bumped on any change that is not a new field.
@@ -45,6 +47,8 @@ pub struct ReportOptions {
     pub until: Option<NaiveDate>,
     /// The day the rate, ETA and deadline are reckoned from.
     pub today: NaiveDate,
+    /// The working days the ETA and deadline count.
+    pub calendar: Calendar,
 }
 
 /// The whole report.
@@ -190,10 +194,11 @@ pub fn collection_report(
         .collect();
     let rate = schedule::rate(&recent);
     let remaining = c.target.map(|t| t.saturating_sub(counts.digitised));
-    let eta = remaining.and_then(|r| schedule::eta(r, rate.dossiers_per_day, options.today));
+    let eta = remaining
+        .and_then(|r| schedule::eta(r, rate.dossiers_per_day, options.today, &options.calendar));
     let sched = remaining
         .zip(c.deadline)
-        .map(|(r, d)| schedule::schedule(r, eta, d, options.today));
+        .map(|(r, d)| schedule::schedule(r, eta, d, options.today, &options.calendar));
     CollectionReport {
         id: c.id.clone(),
         name: c.name.clone(),

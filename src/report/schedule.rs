@@ -3,11 +3,13 @@
 //! counts and dates, so the edge cases (over 100%, nothing done, no activity, a deadline
 //! passed) are tested here without a catalog.
 //!
-//! Working days are Monday to Friday: the rate is per day with activity, and the ETA and
-//! the days left before a deadline count weekdays only, as scanning centres work them.
+//! The rate is per day with activity; the ETA and the days left before a deadline count the
+//! working days of a [`Calendar`]: Monday to Friday, less holidays, plus make-up days.
 
-use chrono::{Datelike, Days, NaiveDate, Weekday};
+use chrono::{Days, NaiveDate};
 use serde::Serialize;
+
+use super::calendar::Calendar;
 
 /// Days with activity that the rate is taken over.
 pub const RATE_DAYS: usize = 7;
@@ -70,12 +72,12 @@ pub fn rate(days: &[(NaiveDate, u64, u64)]) -> Rate {
 
 /// The working day on which `remaining` dossiers are done at `per_day`, counting from the
 /// day after `today`; `None` when nothing remains or nothing is being done.
-pub fn eta(remaining: u64, per_day: f64, today: NaiveDate) -> Option<NaiveDate> {
+pub fn eta(remaining: u64, per_day: f64, today: NaiveDate, cal: &Calendar) -> Option<NaiveDate> {
     if remaining == 0 || per_day <= 0.0 {
         return None;
     }
     let days = (remaining as f64 / per_day).ceil() as u64;
-    Some(add_working_days(today, days))
+    Some(add_working_days(today, days, cal))
 }
 
 /// Where the deadline stands for `remaining` dossiers, given the ETA at the current rate.
@@ -84,11 +86,12 @@ pub fn schedule(
     eta: Option<NaiveDate>,
     deadline: NaiveDate,
     today: NaiveDate,
+    cal: &Calendar,
 ) -> Schedule {
     if remaining == 0 {
         return Schedule {
             status: ScheduleStatus::Reached,
-            working_days_left: working_days_between(today, deadline),
+            working_days_left: working_days_between(today, deadline, cal),
             needed_per_day: None,
         };
     }
@@ -99,7 +102,7 @@ pub fn schedule(
             needed_per_day: None,
         };
     }
-    let left = working_days_between(today, deadline);
+    let left = working_days_between(today, deadline, cal);
     // With no working day left (deadline today or a weekend), all of it is needed today.
     let needed = remaining.div_ceil(left.max(1));
     let status = match eta {
@@ -113,26 +116,22 @@ pub fn schedule(
     }
 }
 
-fn is_working(day: NaiveDate) -> bool {
-    !matches!(day.weekday(), Weekday::Sat | Weekday::Sun)
-}
-
 /// Working days `d` with `from < d <= to`.
-fn working_days_between(from: NaiveDate, to: NaiveDate) -> u64 {
+fn working_days_between(from: NaiveDate, to: NaiveDate, cal: &Calendar) -> u64 {
     from.iter_days()
         .skip(1)
         .take_while(|d| *d <= to)
-        .filter(|d| is_working(*d))
+        .filter(|d| cal.is_working(*d))
         .count() as u64
 }
 
-fn add_working_days(from: NaiveDate, n: u64) -> NaiveDate {
+fn add_working_days(from: NaiveDate, n: u64, cal: &Calendar) -> NaiveDate {
     // A rate of a fraction of a dossier a day over a huge target would iterate for ever:
     // past 100 years the answer is meaningless anyway.
     let n = n.min(26_000) as usize;
     from.iter_days()
         .skip(1)
-        .filter(|d| is_working(*d))
+        .filter(|d| cal.is_working(*d))
         .nth(n.saturating_sub(1))
         .unwrap_or_else(|| from.checked_add_days(Days::new(1)).unwrap_or(from))
 }
@@ -140,6 +139,8 @@ fn add_working_days(from: NaiveDate, n: u64) -> NaiveDate {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const WEEK: Calendar = Calendar::weekdays();
 
     fn day(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
@@ -168,8 +169,8 @@ mod tests {
     #[test]
     fn no_activity_means_no_eta_and_at_risk() {
         let today = day("2026-11-20");
-        assert_eq!(eta(10, 0.0, today), None);
-        let s = schedule(10, None, day("2026-12-31"), today);
+        assert_eq!(eta(10, 0.0, today, &WEEK), None);
+        let s = schedule(10, None, day("2026-12-31"), today, &WEEK);
         assert_eq!(s.status, ScheduleStatus::AtRisk);
         assert_eq!(s.needed_per_day, Some(1));
     }
@@ -178,31 +179,44 @@ mod tests {
     fn eta_counts_weekdays_only() {
         // Friday 2026-11-20; 25 dossiers at 10 a day need 3 working days: Mon, Tue, Wed.
         let today = day("2026-11-20");
-        assert_eq!(eta(25, 10.0, today), Some(day("2026-11-25")));
-        assert_eq!(eta(0, 10.0, today), None);
+        assert_eq!(eta(25, 10.0, today, &WEEK), Some(day("2026-11-25")));
+        assert_eq!(eta(0, 10.0, today, &WEEK), None);
     }
 
     #[test]
     fn deadline_on_track_at_risk_late_and_reached() {
         let today = day("2026-11-20");
         let deadline = day("2026-11-27"); // 5 working days after Friday the 20th.
-        let on_track = schedule(25, Some(day("2026-11-25")), deadline, today);
+        let on_track = schedule(25, Some(day("2026-11-25")), deadline, today, &WEEK);
         assert_eq!(on_track.status, ScheduleStatus::OnTrack);
         assert_eq!(on_track.working_days_left, 5);
         assert_eq!(on_track.needed_per_day, Some(5));
-        let at_risk = schedule(26, Some(day("2026-11-30")), deadline, today);
+        let at_risk = schedule(26, Some(day("2026-11-30")), deadline, today, &WEEK);
         assert_eq!(
             (at_risk.status, at_risk.needed_per_day),
             (ScheduleStatus::AtRisk, Some(6))
         );
-        let late = schedule(1, None, day("2026-11-19"), today);
+        let late = schedule(1, None, day("2026-11-19"), today, &WEEK);
         assert_eq!(
             (late.status, late.needed_per_day),
             (ScheduleStatus::Late, None)
         );
-        let reached = schedule(0, None, day("2026-11-19"), today);
+        let reached = schedule(0, None, day("2026-11-19"), today, &WEEK);
         assert_eq!(reached.status, ScheduleStatus::Reached);
-        let due_today = schedule(7, None, today, today);
+        let due_today = schedule(7, None, today, today, &WEEK);
         assert_eq!(due_today.needed_per_day, Some(7));
+    }
+
+    #[test]
+    fn holidays_move_the_eta_and_shorten_the_days_left() {
+        // Friday 2027-02-05 to Thursday 2027-02-11 off for Tết, Saturday 2027-01-30 worked.
+        let tet =
+            Calendar::new(&["2027-02-05..2027-02-11".into()], &["2027-01-30".into()]).unwrap();
+        let today = day("2027-01-29");
+        // Saturday 30, Mon 1, Tue 2, Wed 3, Thu 4, then Friday the 12th.
+        assert_eq!(eta(6, 1.0, today, &tet), Some(day("2027-02-12")));
+        assert_eq!(eta(6, 1.0, today, &WEEK), Some(day("2027-02-08")));
+        let s = schedule(12, None, day("2027-02-12"), today, &tet);
+        assert_eq!((s.working_days_left, s.needed_per_day), (6, Some(2)));
     }
 }

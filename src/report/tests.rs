@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 
+use super::calendar::Calendar;
 use super::schedule::ScheduleStatus;
 use super::*;
 use crate::config::{CollectionSettings, Layout};
@@ -47,6 +48,7 @@ fn options(today: &str) -> ReportOptions {
         since: None,
         until: None,
         today: day(today),
+        calendar: Calendar::weekdays(),
     }
 }
 

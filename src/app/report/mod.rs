@@ -45,6 +45,7 @@ pub fn report(settings: &Settings, args: &ReportArgs) -> Outcome {
         since: args.since,
         until: args.until,
         today: today(args.today)?,
+        calendar: settings.calendar.clone(),
     };
     let catalog =
         Catalog::open_read_only(&settings.archive.join(CATALOG_FILE)).map_err(Failure::archive)?;
