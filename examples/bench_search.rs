@@ -5,7 +5,13 @@
 //! Prints the indexing time per 10,000 pages and the p50 / p95 query latency, and times the
 //! full-text queries side by side with SQLite's own ranked top 20 over the same index.
 //!
-//!     cargo run --release --example bench_search -- [--pages N] [--dir DIR]
+//! Then the ranking of full names typed without marks (`ranking.rs`), on the generated pages
+//! and, with `--dev truth.jsonl`, on a corpus's real pages among 20,000 generated ones.
+//!
+//!     cargo run --release --example bench_search -- [--pages N] [--dir DIR] [--dev FILE]
+
+#[path = "bench_search/ranking.rs"]
+mod ranking;
 
 use std::time::Instant;
 
@@ -147,15 +153,7 @@ fn build(
         name: "Hồ sơ cư trú".into(),
         target: None,
     })?;
-    let batch = catalog.begin_batch(&NewBatch {
-        uuid: format!("bench-{}", Utc::now().timestamp_nanos_opt().unwrap_or(0)),
-        operator: None,
-        centre: None,
-        host: "bench".into(),
-        started_at: Utc::now(),
-        version: env!("CARGO_PKG_VERSION").into(),
-        collections: vec!["cu-tru".into()],
-    })?;
+    let batch = catalog.begin_batch(&bench_batch("bench"))?;
     let dossiers = pages.div_ceil(PAGES_PER_DOSSIER);
     let plans: Vec<DossierPlan> = (0..dossiers)
         .map(|d| DossierPlan {
@@ -170,32 +168,7 @@ fn build(
     for n in 0..pages {
         let dossier = format!("CT-2023-{:06}", n / PAGES_PER_DOSSIER);
         let rel_path = format!("{dossier}/trang-{}.jpg", n % PAGES_PER_DOSSIER + 1);
-        let page = PageRecord {
-            index: 0,
-            width: 2480,
-            height: 3508,
-            dpi: Some(Dpi { x: 300.0, y: 300.0 }),
-            text: page_text(r),
-            confidence: 90.0,
-            words: Vec::new(),
-            engine_ms: 0,
-            flags: Vec::new(),
-            geometry: Geometry::default(),
-            fields: Vec::new(),
-            prep_ms: 0,
-        };
-        files.push(FileRecord {
-            content: Some(ContentId::of_bytes(rel_path.as_bytes())),
-            key: FileKey {
-                collection: "cu-tru".into(),
-                dossier,
-                rel_path,
-            },
-            size: 1,
-            mtime_ns: 0,
-            outcome: FileOutcome::Pages(vec![page]),
-            source_name: None,
-        });
+        files.push(file_record(dossier, rel_path, page_text(r)));
         if files.len() == SLICE || n + 1 == pages {
             let start = Instant::now();
             catalog.record_files(batch, &files)?;
@@ -204,6 +177,88 @@ fn build(
         }
     }
     Ok(spent)
+}
+
+/// A batch of the benchmark's, named by `tag` and the time.
+fn bench_batch(tag: &str) -> NewBatch {
+    NewBatch {
+        uuid: format!("{tag}-{}", Utc::now().timestamp_nanos_opt().unwrap_or(0)),
+        operator: None,
+        centre: None,
+        host: "bench".into(),
+        started_at: Utc::now(),
+        version: env!("CARGO_PKG_VERSION").into(),
+        collections: vec!["cu-tru".into()],
+    }
+}
+
+/// A file of one page holding `text`, as the pipeline records it.
+fn file_record(dossier: String, rel_path: String, text: String) -> FileRecord {
+    let page = PageRecord {
+        index: 0,
+        width: 2480,
+        height: 3508,
+        dpi: Some(Dpi { x: 300.0, y: 300.0 }),
+        text,
+        confidence: 90.0,
+        words: Vec::new(),
+        engine_ms: 0,
+        flags: Vec::new(),
+        geometry: Geometry::default(),
+        fields: Vec::new(),
+        prep_ms: 0,
+    };
+    FileRecord {
+        content: Some(ContentId::of_bytes(rel_path.as_bytes())),
+        key: FileKey {
+            collection: "cu-tru".into(),
+            dossier,
+            rel_path,
+        },
+        size: 1,
+        mtime_ns: 0,
+        outcome: FileOutcome::Pages(vec![page]),
+        source_name: None,
+    }
+}
+
+/// A catalog of `pages` generated pages and the pages of a corpus's `truth.jsonl` (dossier
+/// codes prefixed `DEV-`), to rank names of real pages among many others.
+fn dev_catalog(
+    truth: &std::path::Path,
+    dir: &std::path::Path,
+    pages: usize,
+) -> Result<(Catalog, std::path::PathBuf), Box<dyn std::error::Error>> {
+    let path = dir.join("bench-search-dev.sqlite");
+    let _ = std::fs::remove_file(&path);
+    let mut catalog = Catalog::create_or_open(&path)?;
+    build(&mut catalog, pages, &mut Rng(0x5eed_dead_beef_0003))?;
+    let batch = catalog.begin_batch(&bench_batch("bench-dev"))?;
+    let mut files = Vec::new();
+    for line in std::fs::read_to_string(truth)?.lines() {
+        let row: serde_json::Value = serde_json::from_str(line)?;
+        let field = |k: &str| row[k].as_str().unwrap_or_default().to_string();
+        let dossier = format!("DEV-{}", field("dossier"));
+        let rel_path = format!("{dossier}/{}#{}", field("file"), row["page_index"]);
+        files.push(file_record(dossier, rel_path, field("text")));
+    }
+    let mut plans: Vec<DossierPlan> = files
+        .iter()
+        .map(|f| DossierPlan {
+            collection: "cu-tru".into(),
+            code: f.key.dossier.clone(),
+            expected_files: 1,
+        })
+        .collect();
+    plans.dedup_by(|a, b| a.code == b.code);
+    catalog.register_dossiers(batch, &plans)?;
+    catalog.record_files(batch, &files)?;
+    println!(
+        "development pages: {} from {}, among {pages} generated ones",
+        files.len(),
+        truth.display()
+    );
+    Ok((catalog, path))
 }
 
 /// 100 queries as people type them: names without marks, phrases, prefixes, NOT, OR, exact
@@ -340,7 +395,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         percentile(&times, 0.95),
         times[times.len() - 1]
     );
-    compare_with_plain_fts(&catalog, &path, &reqs)
+    compare_with_plain_fts(&catalog, &path, &reqs)?;
+    ranking::measure(&catalog, &path, "CT-2023-")?.print("generated pages");
+    if let Some(truth) = arg("--dev") {
+        let (dev, dev_path) = dev_catalog(std::path::Path::new(&truth), &dir, 20_000)?;
+        ranking::measure(&dev, &dev_path, "DEV-")?.print("development pages");
+    }
+    Ok(())
 }
 
 /// The baseline, timed side by side: SQLite's own ranked top 20 for the same full-text

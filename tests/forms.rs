@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 use std::time::Duration;
 
-use common::{copy_tree, describe, fixtures, json, normalise, Collection, Workplace};
+use common::{copy_tree, describe, fixtures, normalise, search_hits, Collection, Workplace};
 
 const LIMIT: Duration = Duration::from_secs(900);
 
@@ -122,13 +122,8 @@ fn every_boxed_id_is_read_exactly_and_search_by_id_finds_its_page() {
         for id in &page.ids {
             let out = place.run(&["search", "--id", id, "--json"], LIMIT);
             assert_eq!(out.status.code(), Some(0), "{}", describe(&out));
-            let hits = json(&out);
-            let files: Vec<&str> = hits
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|h| h["file"].as_str().unwrap())
-                .collect();
+            let hits = search_hits(&out);
+            let files: Vec<&str> = hits.iter().map(|h| h["file"].as_str().unwrap()).collect();
             assert!(files.contains(&page.file.as_str()), "--id {id}: {files:?}");
         }
     }

@@ -151,9 +151,7 @@ fn fields(catalog: &rusqlite::Connection) -> Vec<String> {
 fn search_hits(place: &Workplace, archive: &str, query: &str) -> Value {
     let out = place.run(&["--archive", archive, "search", "--json", query], LIMIT);
     ok(&out);
-    let mut hits: Vec<Value> = json(&out)
-        .as_array()
-        .expect("hits")
+    let mut hits: Vec<Value> = common::search_hits(&out)
         .iter()
         .map(|h| serde_json::json!([h["dossier"], h["file"], h["page"]]))
         .collect();

@@ -10,7 +10,7 @@ use std::process::Output;
 use std::sync::OnceLock;
 use std::time::Duration;
 
-use common::{describe, fixtures, json, Workplace};
+use common::{describe, fixtures, json, search_hits, Workplace};
 
 const QUICK: Duration = Duration::from_secs(60);
 
@@ -28,9 +28,7 @@ fn search(place: &Workplace, args: &[&str]) -> Output {
 /// The dossiers of the results, in result order.
 fn dossiers(out: &Output) -> Vec<String> {
     assert_eq!(out.status.code(), Some(0), "{}", describe(out));
-    json(out)
-        .as_array()
-        .expect("array")
+    search_hits(out)
         .iter()
         .map(|h| h["dossier"].as_str().expect("dossier").to_string())
         .collect()
@@ -114,8 +112,7 @@ fn exact_matching_sees_marks_that_default_matching_ignores() {
 fn results_are_ranked_then_ordered_by_dossier_and_paged() {
     let place = archived();
     let out = search(place, &["duong"]);
-    let hits = json(&out);
-    let hits = hits.as_array().expect("array");
+    let hits = search_hits(&out);
     assert!(hits.len() > 5, "{}", describe(&out));
     for pair in hits.windows(2) {
         let key = |h: &serde_json::Value| {
@@ -135,7 +132,13 @@ fn results_are_ranked_then_ordered_by_dossier_and_paged() {
         &["search", "--json", "duong", "--offset", "2", "--limit", "3"],
         QUICK,
     );
-    assert_eq!(json(&page).as_array().expect("array")[..], hits[2..5]);
+    assert_eq!(search_hits(&page)[..], hits[2..5]);
+    assert_eq!(
+        json(&page)["total"],
+        json(&out)["total"],
+        "the total is over all pages"
+    );
+    assert_eq!(json(&out)["total"].as_u64(), Some(hits.len() as u64));
     let snippet = hits[0]["snippet"].as_str().expect("snippet");
     assert!(
         snippet.contains("«đường»")

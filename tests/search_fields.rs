@@ -9,7 +9,7 @@ use std::process::Output;
 use std::sync::OnceLock;
 use std::time::Duration;
 
-use common::{describe, fixtures, json, Collection, Workplace};
+use common::{describe, fixtures, json, search_hits, Collection, Workplace};
 
 const QUICK: Duration = Duration::from_secs(60);
 
@@ -88,9 +88,7 @@ fn empty_place() -> Workplace {
 
 fn found(out: &Output) -> BTreeSet<String> {
     assert_eq!(out.status.code(), Some(0), "{}", describe(out));
-    json(out)
-        .as_array()
-        .expect("array")
+    search_hits(out)
         .iter()
         .map(|h| h["dossier"].as_str().expect("dossier").to_string())
         .collect()

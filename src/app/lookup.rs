@@ -5,7 +5,7 @@
 
 use anyhow::anyhow;
 use clap::Args;
-use sohoa::catalog::{Catalog, CatalogError, SearchRequest};
+use sohoa::catalog::{Catalog, CatalogError, SearchRequest, Suggestions};
 use sohoa::config::Settings;
 use sohoa::pipeline::CATALOG_FILE;
 use sohoa::search::{normalise_id, parse, Match};
@@ -102,16 +102,36 @@ pub fn search(settings: &Settings, args: &SearchArgs) -> Outcome {
     let req = request(args)?;
     let catalog = open(settings, args.collection.as_ref())?;
     let hits = catalog.search(&req).map_err(Failure::archive)?;
+    let total = catalog.search_total(&req).map_err(Failure::archive)?;
+    let suggestions = match total {
+        0 => catalog
+            .suggestions(&req, &typed(args))
+            .map_err(Failure::archive)?,
+        _ => Suggestions::default(),
+    };
     let lang = resolve_lang(args.lang, settings);
     if args.json {
-        println!("{}", show_out::hits_json(&hits));
-    } else {
-        print!("{}", show_out::hits(&hits, lang, Paint::stdout()));
+        println!("{}", show_out::hits_json(&hits, total, &suggestions));
+        return Ok(Exit::Ok);
     }
-    if hits.is_empty() && !args.json {
+    print!("{}", show_out::hits(&hits, lang, Paint::stdout()));
+    if total == 0 {
         eprintln!("sohoa: {}", show_out::no_results(lang));
+        if let Some(line) = show_out::suggestions(&suggestions, lang) {
+            eprintln!("sohoa: {line}");
+        }
+    } else if let Some(line) = show_out::more(req.offset, hits.len(), total, lang) {
+        eprintln!("sohoa: {line}");
     }
     Ok(Exit::Ok)
+}
+
+/// What the searcher typed, for near dossier codes: the query, else the ID.
+fn typed(args: &SearchArgs) -> String {
+    match args.query.is_empty() {
+        false => args.query.join(" "),
+        true => args.id.clone().unwrap_or_default(),
+    }
 }
 
 /// `search --duplicates`: every current file recorded as a duplicate, all of them (a

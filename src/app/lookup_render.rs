@@ -5,7 +5,7 @@
 use std::fmt::Write;
 
 use serde_json::{json, Value};
-use sohoa::catalog::{DossierView, DuplicateRow, FilePlace, Hit, PageView};
+use sohoa::catalog::{DossierView, DuplicateRow, FilePlace, Hit, PageView, Suggestions};
 use sohoa::config::Lang;
 
 use super::color::Paint;
@@ -41,7 +41,55 @@ pub fn hits(hits: &[Hit], lang: Lang, paint: Paint) -> String {
     out
 }
 
-pub fn hits_json(hits: &[Hit]) -> String {
+/// The line after a page of hits when more follow: which ones were shown, of how many,
+/// and the `--offset` that shows the next ones.
+pub fn more(offset: usize, shown: usize, total: u64, lang: Lang) -> Option<String> {
+    let next = offset + shown;
+    if shown == 0 || next as u64 >= total {
+        return None;
+    }
+    let (first, last, all) = (
+        int(offset as u64 + 1, lang),
+        int(next as u64, lang),
+        int(total, lang),
+    );
+    Some(match lang {
+        Lang::Vi => format!("kết quả {first}–{last} trong {all}; xem tiếp: --offset {next}"),
+        Lang::En => format!("results {first}–{last} of {all}; more with --offset {next}"),
+    })
+}
+
+/// Near words and codes after "no results", or `None` when there are none to offer.
+pub fn suggestions(s: &Suggestions, lang: Lang) -> Option<String> {
+    if s.is_empty() {
+        return None;
+    }
+    let mut parts: Vec<String> = s
+        .words
+        .iter()
+        .filter(|(_, near)| !near.is_empty())
+        .map(|(word, near)| format!("{word} → {}", near.join(", ")))
+        .collect();
+    if !s.codes.is_empty() {
+        let codes = label(lang, "mã hồ sơ gần giống", "near dossier codes");
+        parts.push(format!("{codes}: {}", s.codes.join(", ")));
+    }
+    let lead = label(lang, "có phải là", "did you mean");
+    Some(format!("{lead}: {}", parts.join("; ")))
+}
+
+fn suggestions_json(s: &Suggestions) -> Value {
+    let words: Vec<Value> = s
+        .words
+        .iter()
+        .map(|(word, near)| json!({"word": word, "near": near}))
+        .collect();
+    json!({"words": words, "codes": s.codes})
+}
+
+/// `--json`: the hits of this page, the total over all pages, and near words and codes
+/// when nothing matched.
+pub fn hits_json(hits: &[Hit], total: u64, suggestions: &Suggestions) -> String {
     let rows: Vec<Value> = hits
         .iter()
         .map(|h| {
@@ -56,7 +104,12 @@ pub fn hits_json(hits: &[Hit]) -> String {
             })
         })
         .collect();
-    serde_json::to_string_pretty(&rows).unwrap_or_default()
+    let out = json!({
+        "total": total,
+        "hits": rows,
+        "suggestions": suggestions_json(suggestions),
+    });
+    serde_json::to_string_pretty(&out).unwrap_or_default()
 }
 
 fn page_value(p: &PageView) -> Value {

@@ -32,6 +32,7 @@ mod read;
 mod repair;
 mod schema;
 mod search;
+mod search_hints;
 mod search_index;
 mod search_tiers;
 mod show;
@@ -65,6 +66,7 @@ pub use open::ReadMode;
 pub use pdf_pages::{PdfDossier, PdfPage};
 pub use progress::{DossierState, ProgressRow};
 pub use search::{Hit, SearchRequest};
+pub use search_hints::Suggestions;
 pub use show::{DossierView, PageView};
 pub use types::{
     BatchCounts, BatchEnd, BatchId, BatchRow, BatchStatus, CollectionInfo, CollectionStatus,

@@ -75,10 +75,12 @@ impl Catalog {
         };
         let need = req.offset + req.limit;
         let tiers = self.tiers(query, req.mode)?;
-        let mut found = match &tiers.ranked {
-            Some(expr) => self.ranked(req, expr, need)?,
-            None => Vec::new(),
-        };
+        let mut found = Vec::with_capacity(need);
+        for expr in [&tiers.together, &tiers.ranked].into_iter().flatten() {
+            if found.len() < need {
+                found.extend(self.ranked(req, expr, need - found.len())?);
+            }
+        }
         if let Some(rest) = tiers.rest.as_deref().filter(|_| found.len() < need) {
             let more = self.tie_ordered(req, rest, need - found.len())?;
             found.extend(more.into_iter().map(|id| (id, 0.0)));
@@ -205,7 +207,7 @@ pub(super) fn collection_condition(req: &SearchRequest, sql: &mut String, args: 
 }
 
 /// The field look-ups of `req`, each a condition on the page id.
-fn field_conditions(req: &SearchRequest, sql: &mut String, args: &mut Vec<Value>) {
+pub(super) fn field_conditions(req: &SearchRequest, sql: &mut String, args: &mut Vec<Value>) {
     let mut field = |cond: &str, values: Vec<String>| {
         sql.push_str(&format!(
             " AND p.id IN (SELECT page_id FROM page_field WHERE {cond})"

@@ -22,8 +22,11 @@ use crate::search::{Match, Query};
 /// archive in tie order, which reaches enough of them after a few hundred pages.
 const SPARSE: usize = 20_000;
 
-/// A query's two tiers as FTS5 expressions.
+/// A query's tiers as FTS5 expressions, best first; each page is in one tier at most.
 pub(super) struct Tiers {
+    /// Pages where the query's plain words stand together, in order (see
+    /// [`Query::together`]), ranked by bm25 before the pages where they are scattered.
+    pub together: Option<String>,
     /// Pages matching a word with weight, to rank (`None`: every word is weightless).
     pub ranked: Option<String>,
     /// Pages matching through weightless words alone, in tie order (`None`: no such word,
@@ -50,23 +53,18 @@ impl Catalog {
             }
         }
         let full = query.to_fts();
-        if !weightless {
-            return Ok(Tiers {
-                ranked: Some(full),
-                rest: None,
-            });
-        }
-        let any = weighted.join(" OR ");
-        Ok(match weighted.is_empty() {
-            true => Tiers {
-                ranked: None,
-                rest: Some(full),
-            },
-            false => Tiers {
-                ranked: Some(format!("({full}) AND ({any})")),
-                rest: Some(format!("({full}) NOT ({any})")),
-            },
-        })
+        let (ranked, rest) = match (weightless, weighted.is_empty()) {
+            (false, _) => (Some(full), None),
+            (true, true) => (None, Some(full)),
+            (true, false) => {
+                let any = weighted.join(" OR ");
+                (
+                    Some(format!("({full}) AND ({any})")),
+                    Some(format!("({full}) NOT ({any})")),
+                )
+            }
+        };
+        Ok(split_together(query, ranked, rest))
     }
 
     /// Pages holding the word (for a prefix: at least the most frequent word it starts), or
@@ -215,6 +213,26 @@ impl Catalog {
     }
 }
 
+/// Move the pages where the words stand together out of the ranked tier, in front of it.
+/// Only the ranked tier is split: a query of weightless words alone ("cong hoa") is on most
+/// pages together too, and scoring all of them is the cost the tiers avoid. The phrase
+/// needs every word, a weighted one included, so no page of the rest holds it.
+fn split_together(query: &Query, ranked: Option<String>, rest: Option<String>) -> Tiers {
+    let phrase = query.together().map(|t| t.to_fts());
+    match (ranked, phrase) {
+        (Some(ranked), Some(phrase)) => Tiers {
+            together: Some(format!("({ranked}) AND {phrase}")),
+            ranked: Some(format!("({ranked}) NOT {phrase}")),
+            rest,
+        },
+        (ranked, _) => Tiers {
+            together: None,
+            ranked,
+            rest,
+        },
+    }
+}
+
 /// A set of page ids as a bitmap: the walk tests every current page against it.
 struct Members(Vec<u64>);
 
@@ -326,6 +344,41 @@ mod tests {
             Match::Folded,
         )?;
         assert!(plain.rest.is_none());
+        Ok(())
+    }
+
+    #[test]
+    fn a_name_standing_together_ranks_above_its_words_scattered() -> TestResult {
+        let mut h = Harness::new()?;
+        let pages = [
+            ("HS-1", "Lệ phí: văn bản số 12, lệ phí đức văn lệ phí"),
+            ("HS-2", "Họ và tên: Lê Văn Đức, sinh năm 1980"),
+            ("HS-3", "Văn phòng đăng ký đất đai"),
+            ("HS-4", "Giấy xác nhận cư trú"),
+            ("HS-5", "Đơn đề nghị"),
+            ("HS-6", "Quyết định về việc đăng ký"),
+        ];
+        h.one_page_dossiers(&pages)?;
+        let tiers = h
+            .catalog
+            .tiers(&parse("le van duc", Match::Folded)?, Match::Folded)?;
+        assert_eq!(
+            tiers.together.as_deref(),
+            Some(r#"((("le" AND "van" AND "duc")) AND ("le" OR "duc")) AND "le van duc""#)
+        );
+        // bm25 alone puts the page about fees (lệ phí, three times) first.
+        let req = request("le van duc", 0, 10)?;
+        let by_bm25 = h
+            .catalog
+            .ranked(&req, r#"("le" AND "van" AND "duc")"#, 10)?;
+        let fees = h.count(
+            "SELECT p.id FROM page p JOIN current_file c ON c.file_id = p.file_id \
+             WHERE c.rel_path = 'HS-1/1.jpg'",
+        )?;
+        assert_eq!(by_bm25[0].0, fees);
+        assert_eq!(dossiers(&h, "le van duc", 0, 10), ["HS-2", "HS-1"]);
+        assert_eq!(dossiers(&h, "le van duc", 1, 1), ["HS-1"]);
+        assert_eq!(dossiers(&h, "\"le van duc\"", 0, 10), ["HS-2"]);
         Ok(())
     }
 

@@ -57,6 +57,18 @@ impl Harness {
         self.catalog.record_files(self.batch, files).map(|_| ())
     }
 
+    /// Dossiers of one file with one page each, `(code, text)`, registered and recorded.
+    pub fn one_page_dossiers(&mut self, pages: &[(&str, &str)]) -> TestResult {
+        let plans: Vec<(&str, u32)> = pages.iter().map(|(code, _)| (*code, 1)).collect();
+        self.dossiers(&plans)?;
+        for (code, text) in pages {
+            let path = format!("{code}/1.jpg");
+            let file = scanned(code, &path, path.as_bytes(), vec![page(0, text, &[])]);
+            self.record(&[file])?;
+        }
+        Ok(())
+    }
+
     /// A single number from a SQL query on the raw connection.
     pub fn count(&self, sql: &str) -> rusqlite::Result<i64> {
         self.catalog.conn.query_row(sql, [], |row| row.get(0))

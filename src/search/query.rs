@@ -284,6 +284,37 @@ impl Parser {
 }
 
 impl Query {
+    /// The query's words as one phrase, for queries of two or more plain words ("le van
+    /// duc", "ha noi", with or without a `NOT`): the pages where they stand together, in
+    /// order, are what such a query means, so they are ranked first. `None` for one word,
+    /// a phrase already, an `OR`, or a prefix before the last word.
+    pub fn together(&self) -> Option<Query> {
+        let Query::And(parts) = self else { return None };
+        let positive: Vec<&Query> = parts
+            .iter()
+            .filter(|p| !matches!(p, Query::Not(_)))
+            .collect();
+        if positive.len() < 2 {
+            return None;
+        }
+        let mut joined = Vec::new();
+        let mut last_prefix = false;
+        for (n, part) in positive.iter().enumerate() {
+            let Query::Terms { tokens, prefix } = part else {
+                return None;
+            };
+            if *prefix && n + 1 < positive.len() {
+                return None;
+            }
+            joined.extend(tokens.iter().cloned());
+            last_prefix = *prefix;
+        }
+        Some(Query::Terms {
+            tokens: joined,
+            prefix: last_prefix,
+        })
+    }
+
     /// The FTS5 expression: every term quoted, `NOT` attached to the positive part.
     pub fn to_fts(&self) -> String {
         match self {

@@ -70,3 +70,33 @@ fn nesting_is_limited_before_parsing() {
     // Thousands of levels would overflow the recursive parser's stack if it saw them.
     assert_eq!(parse(&"(".repeat(15_000), Match::Folded), too_deep);
 }
+
+#[test]
+fn plain_words_make_a_phrase_to_rank_first() {
+    let together = |q: &str| {
+        parse(q, Match::Folded)
+            .ok()
+            .and_then(|q| q.together())
+            .map(|t| t.to_fts())
+    };
+    assert_eq!(together("Lê Văn Đức").as_deref(), Some("\"le van duc\""));
+    assert_eq!(together("ha noi NOT phi").as_deref(), Some("\"ha noi\""));
+    assert_eq!(
+        together("nguyen van lu*").as_deref(),
+        Some("\"nguyen van lu\"*")
+    );
+    assert_eq!(
+        together("\"ha noi\" 2023").as_deref(),
+        Some("\"ha noi 2023\"")
+    );
+    for alone in [
+        "luong",
+        "\"le van\"",
+        "a OR b",
+        "ngu* van",
+        "(a OR b) c",
+        "luong NOT tran",
+    ] {
+        assert_eq!(together(alone), None, "{alone}");
+    }
+}

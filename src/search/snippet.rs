@@ -35,13 +35,16 @@ impl Snippet {
     }
 }
 
-/// The excerpt of `text` around the first run of tokens matching one of `terms` (token
-/// sequences in `mode`'s form; `true` when the last is a prefix).
+/// The excerpt of `text` where the most of `terms` (token sequences in `mode`'s form;
+/// `true` when the last is a prefix) show, and show next to each other: for "nguyen duc
+/// huy", the place where the name stands whole rather than a letterhead with one of its
+/// words. Ties go to the earliest place.
 pub fn snippet(text: &str, terms: &[(Vec<String>, bool)], mode: Match) -> Snippet {
     let toks = tokens(text, mode);
     let mut hits: Vec<Range<usize>> = Vec::new();
+    let mut which: Vec<usize> = Vec::new();
     for i in 0..toks.len() {
-        for (seq, prefix) in terms {
+        for (term, (seq, prefix)) in terms.iter().enumerate() {
             let Some(window) = toks.get(i..i + seq.len()) else {
                 continue;
             };
@@ -55,10 +58,11 @@ pub fn snippet(text: &str, terms: &[(Vec<String>, bool)], mode: Match) -> Snippe
             });
             if ok {
                 hits.push(i..i + seq.len());
+                which.push(term);
             }
         }
     }
-    let first = hits.first().map_or(0, |h| h.start);
+    let first = best_window(&hits, &which).map_or(0, |h| hits[h].start);
     let from = first.saturating_sub(BEFORE);
     let to = (from + WIDTH).min(toks.len());
     if from >= to {
@@ -90,6 +94,33 @@ pub fn snippet(text: &str, terms: &[(Vec<String>, bool)], mode: Match) -> Snippe
     Snippet { text, marks }
 }
 
+/// Hits looked at as window starts: a page is a few hundred words, and past this many
+/// matches the first ones are as good a place as any.
+const MAX_STARTS: usize = 500;
+
+/// The hit to start the excerpt at: the one whose window (the hits that follow it within
+/// the width) holds the most different terms, then the most pairs of neighbouring hits of
+/// different terms. `hits` are in text order, `which[k]` is the term hit `k` matched.
+fn best_window(hits: &[Range<usize>], which: &[usize]) -> Option<usize> {
+    let mut best: Option<(usize, (usize, usize))> = None;
+    for k in 0..hits.len().min(MAX_STARTS) {
+        let end = hits[k].start.saturating_sub(BEFORE) + WIDTH;
+        let inside = hits[k..].iter().take_while(|h| h.end <= end).count();
+        let mut terms: Vec<usize> = which[k..k + inside].to_vec();
+        terms.sort_unstable();
+        terms.dedup();
+        let adjacent = (k..k + inside)
+            .zip(k + 1..k + inside)
+            .filter(|&(a, b)| hits[a].end == hits[b].start && which[a] != which[b])
+            .count();
+        let score = (terms.len(), adjacent);
+        if best.is_none_or(|(_, s)| score > s) {
+            best = Some((k, score));
+        }
+    }
+    best.map(|(k, _)| k)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -106,6 +137,22 @@ mod tests {
             s.marked("[", "]"),
             "… phép ông Trần Đức [Lượng], sinh năm 1980, cư trú tại [Đồng Nai]"
         );
+    }
+
+    #[test]
+    fn the_window_shows_the_terms_together_over_a_lone_first_match() {
+        let text = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM Độc lập - Tự do - Hạnh phúc. Đăng ký \
+                    thường trú tại phường Hàng Bạc, quận Hoàn Kiếm, thành phố Hà Nội. Kính gửi \
+                    Công an phường. Họ và tên: Đặng Công Minh, sinh năm 1980";
+        let terms: Vec<(Vec<String>, bool)> = ["dang", "cong", "minh"]
+            .iter()
+            .map(|w| (vec![w.to_string()], false))
+            .collect();
+        let s = snippet(text, &terms, Match::Folded).marked("[", "]");
+        assert!(s.contains("[Đặng] [Công] [Minh]"), "{s}");
+        // One term alone: its first place, as before.
+        let one = snippet(text, &terms[..1], Match::Folded).marked("[", "]");
+        assert!(one.contains("[Đăng] ký"), "{one}");
     }
 
     #[test]

@@ -184,6 +184,14 @@ pub fn json(out: &Output) -> serde_json::Value {
         .unwrap_or_else(|e| panic!("bad JSON ({e}): {}", describe(out)))
 }
 
+/// The hits of `search --json` (`{"total", "hits", "suggestions"}`).
+pub fn search_hits(out: &Output) -> Vec<serde_json::Value> {
+    json(out)["hits"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no hits array: {}", describe(out)))
+        .clone()
+}
+
 /// A temporary folder holding copies of these dossiers of the bundled `cu-tru` fixtures,
 /// as a scanner's source folder.
 pub fn cu_tru_dossiers(codes: &[&str]) -> TempDir {
