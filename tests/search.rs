@@ -156,6 +156,42 @@ fn results_are_ranked_then_ordered_by_dossier_and_paged() {
 }
 
 #[test]
+fn a_full_page_says_how_many_follow_and_nothing_found_offers_near_words_and_codes() {
+    let place = archived();
+    let total = json(&search(place, &["duong"]))["total"]
+        .as_u64()
+        .expect("total");
+    assert!(total > 2, "{total}");
+    let out = place.run(&["search", "duong", "--limit", "2", "--lang", "vi"], QUICK);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(&format!("kết quả 1–2 trong {total}; xem tiếp: --offset 2")),
+        "{}",
+        describe(&out)
+    );
+    // A typo in a name: the word the pages hold is offered, in JSON too.
+    let out = place.run(&["search", "nguyn", "--lang", "vi"], QUICK);
+    assert_eq!(out.status.code(), Some(0), "{}", describe(&out));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("không tìm thấy kết quả nào"), "{err}");
+    assert!(err.contains("có phải là: nguyn → nguyen"), "{err}");
+    let found = json(&search(place, &["nguyn"]));
+    assert_eq!(found["total"], 0);
+    assert_eq!(found["suggestions"]["words"][0]["word"], "nguyn");
+    assert_eq!(found["suggestions"]["words"][0]["near"][0], "nguyen");
+    // A code that does not exist: the dossier codes one edit away.
+    let found = json(&search(place, &["CT-2023-0099"]));
+    let codes = found["suggestions"]["codes"].as_array().expect("codes");
+    assert!(
+        !codes.is_empty()
+            && codes
+                .iter()
+                .all(|c| c.as_str().is_some_and(|c| c.starts_with("CT-2023-00"))),
+        "{found}"
+    );
+}
+
+#[test]
 fn malformed_queries_are_usage_errors_with_a_reason() {
     let place = archived();
     let cases = [

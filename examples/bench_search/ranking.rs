@@ -8,7 +8,7 @@
 use std::time::Instant;
 
 use rusqlite::{Connection, OpenFlags};
-use sohoa::catalog::{Catalog, SearchRequest};
+use sohoa::catalog::Catalog;
 use sohoa::search::fold::tokens;
 use sohoa::search::{parse, Match};
 
@@ -115,16 +115,7 @@ pub fn measure(
     let mut times = Vec::new();
     for name in &names {
         let query = parse(name, Match::Folded)?;
-        let req = SearchRequest {
-            query: Some(query.clone()),
-            mode: Match::Folded,
-            id: None,
-            name: None,
-            born: None,
-            collection: None,
-            limit: 20,
-            offset: 0,
-        };
+        let req = super::request(Some(query.clone()), Match::Folded);
         let start = Instant::now();
         let hits = catalog.search(&req)?;
         times.push(start.elapsed().as_secs_f64() * 1000.0);

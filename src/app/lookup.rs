@@ -102,10 +102,10 @@ pub fn search(settings: &Settings, args: &SearchArgs) -> Outcome {
     let req = request(args)?;
     let catalog = open(settings, args.collection.as_ref())?;
     let hits = catalog.search(&req).map_err(Failure::archive)?;
-    let total = catalog.search_total(&req).map_err(Failure::archive)?;
+    let total = total(&catalog, &req, hits.len())?;
     let suggestions = match total {
         0 => catalog
-            .suggestions(&req, &typed(args))
+            .suggestions(&req, &args.query.join(" "))
             .map_err(Failure::archive)?,
         _ => Suggestions::default(),
     };
@@ -126,12 +126,13 @@ pub fn search(settings: &Settings, args: &SearchArgs) -> Outcome {
     Ok(Exit::Ok)
 }
 
-/// What the searcher typed, for near dossier codes: the query, else the ID.
-fn typed(args: &SearchArgs) -> String {
-    match args.query.is_empty() {
-        false => args.query.join(" "),
-        true => args.id.clone().unwrap_or_default(),
+/// All the matches: a page of hits shorter than the limit ends the list, so only a full
+/// one (or an empty one past the end) needs the catalog to count them.
+fn total(catalog: &Catalog, req: &SearchRequest, shown: usize) -> Result<u64, Failure> {
+    if shown < req.limit && (shown > 0 || req.offset == 0) {
+        return Ok((req.offset + shown) as u64);
     }
+    catalog.search_total(req).map_err(Failure::archive)
 }
 
 /// `search --duplicates`: every current file recorded as a duplicate, all of them (a

@@ -73,15 +73,15 @@ impl Catalog {
             .flat_map(|(tokens, _)| tokens)
             .filter(|w| counted(w) && w.chars().count() >= 3)
             .collect();
-        let kind = df_kind(req.mode);
         let mut unknown = Vec::new();
         for word in words {
-            if self.pages_holding(kind, &word)? == 0 && !unknown.contains(&word) {
+            let pages = self.pages_with(std::slice::from_ref(&word), false, req.mode)?;
+            if pages == Some(0) && !unknown.contains(&word) {
                 unknown.push(word);
             }
         }
         if !unknown.is_empty() {
-            let vocabulary = self.vocabulary(kind)?;
+            let vocabulary = self.vocabulary(df_kind(req.mode))?;
             out.words = unknown
                 .into_iter()
                 .map(|w| {
@@ -94,17 +94,6 @@ impl Catalog {
             out.codes = self.near_codes(req, typed)?;
         }
         Ok(out)
-    }
-
-    fn pages_holding(&self, kind: &str, word: &str) -> Result<i64, CatalogError> {
-        let mut stmt = self
-            .conn
-            .prepare_cached(
-                "SELECT coalesce(max(pages), 0) FROM term_df WHERE kind = ?1 AND term = ?2",
-            )
-            .during("search")?;
-        stmt.query_row(rusqlite::params![kind, word], |r| r.get(0))
-            .during("search")
     }
 
     fn vocabulary(&self, kind: &str) -> Result<Vec<(String, i64)>, CatalogError> {

@@ -69,7 +69,7 @@ impl Catalog {
 
     /// Pages holding the word (for a prefix: at least the most frequent word it starts), or
     /// `None` when not counted (phrases, words with digits).
-    fn pages_with(
+    pub(super) fn pages_with(
         &self,
         tokens: &[String],
         prefix: bool,
