@@ -5,11 +5,15 @@
 //! `UPDATE_SNAPSHOTS=1` rewrites them after a deliberate change). The HTML page is opened in
 //! headless Chromium: its screenshot must not be blank and its text must hold the figures.
 
+mod browser;
 mod common;
+mod spreadsheet;
 
 use std::path::Path;
 use std::sync::OnceLock;
 use std::time::Duration;
+
+use browser::{chromium, ink_fraction};
 
 use common::{describe, fixtures, json, Workplace};
 
@@ -119,29 +123,36 @@ fn text_json_and_csv_match_their_snapshots() {
     assert!(csv.starts_with('\u{feff}'), "CSV must start with a BOM");
     assert_snapshot("day.vi.csv", &csv);
     let csv = report(&["--format", "csv", "--lang", "en", "--by", "batch"]);
-    assert_snapshot("batch.en.csv", &redact_batches(&csv));
+    assert_snapshot("batch.en.csv", &csv);
 }
 
-/// Batch uuids are generated per run; keep only that there are two distinct ones.
-fn redact_batches(csv: &str) -> String {
-    let mut uuids: Vec<&str> = Vec::new();
-    let lines: Vec<String> = csv
-        .lines()
-        .map(|line| {
-            let cells: Vec<&str> = line.split(',').collect();
-            match cells.get(1) {
-                Some(uuid) if uuid.len() == 36 => {
-                    if !uuids.contains(uuid) {
-                        uuids.push(uuid);
-                    }
-                    let n = uuids.iter().position(|u| u == uuid).unwrap();
-                    line.replace(uuid, &format!("[batch {n}]"))
-                }
-                _ => line.to_string(),
-            }
-        })
+/// One batch identifier everywhere: the number `report --by batch` lists is the one
+/// `export bagit --batch` takes.
+#[test]
+fn batches_are_listed_by_the_number_export_takes() {
+    let by_batch = json_report(&["--by", "batch"]);
+    let keys: Vec<&str> = by_batch["collections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|c| c["groups"].as_array().unwrap())
+        .map(|g| g["key"].as_str().unwrap())
         .collect();
-    lines.join("\r\n") + "\r\n"
+    assert_eq!(keys, ["1", "2"], "the fixed catalog's two runs");
+    let dir = tempfile::tempdir().unwrap();
+    let bag = |name: &str, batch: &[&str]| {
+        let out = dir.path().join(name).display().to_string();
+        let mut args = vec!["export", "bagit", "--collection", "ket-qua", "--json", &out];
+        args.extend_from_slice(batch);
+        place().run(&args, LIMIT)
+    };
+    // Batch 2 recorded every file of ket-qua: its bag is the whole collection's.
+    let (whole, second) = (json(&bag("all", &[])), json(&bag("two", &["--batch", "2"])));
+    assert_eq!(second["batch"], "2");
+    assert_eq!(second["files"], whole["files"], "{second}");
+    let out = bag("seven", &["--batch", "7"]);
+    assert_eq!(out.status.code(), Some(2), "{}", describe(&out));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("\"7\""));
 }
 
 #[test]
@@ -164,7 +175,7 @@ fn groups_add_up_and_the_window_filters_by_day() {
     let one = &one["collections"][0];
     assert_eq!(one["groups"].as_array().unwrap().len(), 1);
     assert_eq!(one["counts"], c["groups"][1]["counts"]);
-    assert_eq!(whole["schema_version"], 1);
+    assert_eq!(whole["schema_version"], 2);
     let short = json(&place().run(
         &["report", "--today", TODAY, "--json", "--by", "day"],
         LIMIT,
@@ -222,41 +233,103 @@ fn the_html_page_renders_in_a_headless_browser_with_the_figures() {
     );
 }
 
-/// Run Debian's Chromium headless on a page; returns its stdout.
-fn chromium(work: &Path, args: &[&str], page: &Path) -> Vec<u8> {
-    let profile = tempfile::tempdir_in(work).unwrap();
-    let child = std::process::Command::new("/usr/bin/chromium")
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--window-size=1240,1754",
-        ])
-        .arg(format!("--user-data-dir={}", profile.path().display()))
-        .args(args)
-        .arg(format!("file://{}", page.display()))
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("/usr/bin/chromium: install it with scripts/setup");
-    let out = common::wait_with_limit(child, Duration::from_secs(120));
-    assert!(out.status.success(), "chromium: {}", describe(&out));
-    out.stdout
+/// The HTML page with one day of data and with three, the time it was made redacted.
+#[test]
+fn the_html_page_matches_its_snapshots_with_one_day_and_many() {
+    for (name, args) in [
+        ("days.vi.html", &["--format", "html"][..]),
+        (
+            "one-day.en.html",
+            &["--format", "html", "--lang", "en", "--since", "2026-11-18"],
+        ),
+    ] {
+        let html = report(args);
+        let redacted: Vec<&str> = html
+            .lines()
+            .map(|line| match line.starts_with("<div class=\"meta\">") {
+                true => "<div class=\"meta\">[as of, generated]</div>",
+                false => line,
+            })
+            .collect();
+        assert_snapshot(name, &(redacted.join("\n") + "\n"));
+    }
 }
 
-/// Share of pixels that are not near-white.
-fn ink_fraction(png: &Path) -> f64 {
-    let img = image::open(png).expect("decode screenshot").to_rgb8();
-    let ink = img
-        .pixels()
-        .filter(|p| p.0.iter().any(|&v| v < 230))
-        .count();
-    ink as f64 / (img.width() * img.height()) as f64
+/// The page laid out by the browser with many days of data, one day, and none: every chart
+/// fills the page's width, its labels are all drawn inside it and none lies on another,
+/// and any progress at all shows as a bar.
+#[test]
+fn chart_labels_never_overlap_with_many_days_one_day_or_none() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases: [&[&str]; 4] = [
+        &["--today", TODAY],
+        &["--today", TODAY, "--lang", "en", "--since", "2026-11-18"],
+        &["--today", "2026-12-30", "--since", "18/11/2026"],
+        &["--today", TODAY, "--lang", "en", "--since", "2026-11-19"],
+    ];
+    for (i, args) in cases.iter().enumerate() {
+        let page = dir.path().join(format!("report-{i}.html"));
+        let page_arg = page.display().to_string();
+        let mut all = vec!["report", "--format", "html", "--output", &page_arg];
+        all.extend_from_slice(args);
+        let out = place().run(&all, LIMIT);
+        assert_eq!(out.status.code(), Some(0), "{}", describe(&out));
+        let layout = browser::layout(dir.path(), &page);
+        assert_eq!(layout.charts.len(), 2, "{args:?}: one chart per collection");
+        for chart in &layout.charts {
+            assert!(
+                chart.frame.width() > 1000.0,
+                "{args:?}: chart {:?}",
+                chart.frame
+            );
+            assert!(chart.labels.len() >= 6, "{args:?}: {:?}", chart.labels);
+            for (n, a) in chart.labels.iter().enumerate() {
+                assert!(a.width() > 0.0 && a.inside(&chart.frame), "{args:?}: {a:?}");
+                for b in &chart.labels[n + 1..] {
+                    assert!(!a.overlaps(b), "{args:?}: {a:?} overlaps {b:?}");
+                }
+            }
+        }
+        for bar in layout.bars.iter().filter(|b| b.text == "some") {
+            assert!(bar.width() >= 3.0, "{args:?}: progress bar {bar:?}");
+        }
+    }
+}
+
+/// The CSV as LibreOffice Calc opens it, Vietnamese in a Vietnamese Calc and English in an
+/// English one: one column per CSV column, Vietnamese letters intact, counts and percents
+/// as numbers, days as dates.
+#[test]
+fn csv_opens_in_calc_with_its_numbers_dates_and_letters() {
+    let dir = tempfile::tempdir().unwrap();
+    for (lang, locale) in [("vi", "vi-VN"), ("en", "en-US")] {
+        for by in ["centre", "day"] {
+            let csv = report(&["--format", "csv", "--lang", lang, "--by", by]);
+            let path = dir.path().join(format!("{lang}-{by}.csv"));
+            std::fs::write(&path, &csv).unwrap();
+            let sheet = spreadsheet::open_in_calc(dir.path(), &path, locale);
+            let lines: Vec<&str> = csv.trim_start_matches('\u{feff}').lines().collect();
+            assert_eq!(sheet.len(), lines.len(), "{lang} {by}: {sheet:?}");
+            for (line, row) in lines.iter().zip(&sheet) {
+                let cells = spreadsheet::csv_cells(line);
+                let mut row = row.clone();
+                row.resize(cells.len(), spreadsheet::Cell::Empty);
+                let want: Vec<_> = cells
+                    .iter()
+                    .map(|c| spreadsheet::expected(c, lang))
+                    .collect();
+                assert_eq!(row, want, "{lang} {by} in {locale}: {line}");
+            }
+            let numbers = sheet
+                .iter()
+                .flatten()
+                .filter(|c| matches!(c, spreadsheet::Cell::Number(n) if n.fract() != 0.0));
+            assert!(
+                by != "centre" || numbers.count() > 0,
+                "{lang}: no percent read as a number"
+            );
+        }
+    }
 }
 
 #[test]
@@ -310,6 +383,27 @@ fn days_are_taken_as_written_in_either_language_and_csv_columns_are_distinct() {
     let iso = report(&["--since", "2026-11-01", "--until", "2026-11-30", "--json"]);
     let vi = report(&["--since", "01/11/2026", "--until", "30/11/2026", "--json"]);
     assert_eq!(redacted_json(&iso), redacted_json(&vi));
+    // A month stands for its days, as `search --born` takes it, in either way of writing.
+    let month = report(&["--since", "2026-11", "--until", "11/2026", "--json"]);
+    assert_eq!(redacted_json(&month), redacted_json(&iso));
+    let year = report(&["--since", "2026", "--until", "2026", "--json"]);
+    let collections =
+        |t: &str| serde_json::from_str::<serde_json::Value>(t).unwrap()["collections"].clone();
+    assert_eq!(collections(&year), collections(&iso));
+    let out = place().run(&["report", "--since", "11/2026x"], LIMIT);
+    assert_eq!(out.status.code(), Some(2), "{}", describe(&out));
+
+    // One way of writing days per language in what people read.
+    let vi = report(&["--by", "day"]);
+    assert!(
+        vi.contains("16/11/2026") && !vi.contains("2026-11-16"),
+        "{vi}"
+    );
+    let en = report(&["--by", "day", "--lang", "en"]);
+    assert!(
+        en.contains("2026-11-16") && !en.contains("16/11/2026"),
+        "{en}"
+    );
 
     let csv = report(&["--format", "csv"]);
     let header: Vec<&str> = csv

@@ -280,7 +280,7 @@ fn every_entry_is_archived_failed_with_its_reason_or_skipped_and_counted() {
         "HS-6 · HS-6/lien-ket · symlink: links to folders are not followed",
         "skipped by [walk] ignore: 5 (Thumbs.db 1, ._* 1, .* 3)",
         // Settled: an unchanged tree has nothing to do.
-        "This batch: 0 new, 0 changed, 16 unchanged, 0 failed files, 5 skipped by [walk] ignore",
+        "0 new, 0 changed, 16 unchanged, 0 failed files, 5 skipped by [walk] ignore",
     ] {
         assert!(text.contains(line), "missing {line:?} in:\n{text}");
     }

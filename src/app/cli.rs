@@ -130,15 +130,6 @@ pub struct VerifyArgs {
     pub quiet: bool,
 }
 
-/// A day as `2026-11-01` or as Vietnamese write it, `01/11/2026` (the forms `search --born`
-/// takes for a full date).
-fn parse_day(text: &str) -> Result<chrono::NaiveDate, String> {
-    ["%Y-%m-%d", "%d/%m/%Y"]
-        .iter()
-        .find_map(|format| chrono::NaiveDate::parse_from_str(text, format).ok())
-        .ok_or_else(|| format!("{text:?} is not a day like 2026-11-01 or 01/11/2026"))
-}
-
 fn parse_percent(text: &str) -> Result<f64, String> {
     match text.trim_end_matches('%').parse::<f64>() {
         Ok(p) if p > 0.0 && p <= 100.0 => Ok(p),
@@ -312,7 +303,7 @@ pub struct ExportBagitArgs {
     #[arg(long)]
     pub collection: String,
 
-    /// Only the files recorded by this batch (its number in the catalog, or its uuid)
+    /// Only the files recorded by this batch: its number, as `report --by batch` lists it, or its uuid
     #[arg(long, value_name = "N")]
     pub batch: Option<String>,
 
@@ -380,13 +371,14 @@ pub struct ReportArgs {
     #[arg(long, value_enum, value_name = "LIST")]
     pub list: Option<ListArg>,
 
-    /// Count only dossiers whose latest file was recorded on or after this day (2026-11-01
-    /// or 01/11/2026, UTC)
-    #[arg(long, value_name = "DATE", value_parser = parse_day)]
+    /// Count only dossiers whose latest file was recorded on or after this day, UTC: a day
+    /// (2026-11-01 or 01/11/2026), or a month (2026-11 or 11/2026) or year (2026) from its
+    /// first day
+    #[arg(long, value_name = "DATE", value_parser = super::period::since)]
     pub since: Option<chrono::NaiveDate>,
 
-    /// … and on or before this day
-    #[arg(long, value_name = "DATE", value_parser = parse_day)]
+    /// … and on or before this day, or the last day of this month or year
+    #[arg(long, value_name = "DATE", value_parser = super::period::until)]
     pub until: Option<chrono::NaiveDate>,
 
     /// Write to this file instead of stdout

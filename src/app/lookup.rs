@@ -15,6 +15,7 @@ use super::color::Paint;
 use super::commands::resolve_lang;
 use super::exit::{Exit, Failure};
 use super::lookup_render as show_out;
+use super::period::Period;
 use super::Outcome;
 
 #[derive(Debug, Args)]
@@ -213,33 +214,13 @@ fn name_arg(raw: &str) -> Result<String, Failure> {
     Ok(words.join(" "))
 }
 
-/// `YYYY`, `YYYY-MM`, `YYYY-MM-DD` or `DD/MM/YYYY`, to the stored `YYYY-MM-DD` prefix.
+/// A year, month or day (the forms of [`Period`]) to the stored `YYYY-MM-DD` prefix.
 fn born_arg(raw: &str) -> Result<String, Failure> {
-    let bad = || {
+    Period::parse(raw).map(Period::prefix).ok_or_else(|| {
         Failure::usage(anyhow!(
-            "--born {raw:?}: give a year (1985), a month (1985-11) or a date (1985-11-01 or 01/11/1985)"
+            "--born {raw:?}: give a year (1985), a month (1985-11 or 11/1985) or a date (1985-11-01 or 01/11/1985)"
         ))
-    };
-    let num = |s: &str, len: usize, max: u32| -> Option<u32> {
-        (s.len() == len && s.chars().all(|c| c.is_ascii_digit()))
-            .then(|| s.parse().ok())
-            .flatten()
-            .filter(|n| (1..=max).contains(n))
-    };
-    let parts: Vec<&str> = raw.trim().split(['-', '/']).collect();
-    let (y, m, d) = match (raw.contains('/'), parts.as_slice()) {
-        (true, [d, m, y]) => (num(y, 4, 9999), Some(num(m, 2, 12)), Some(num(d, 2, 31))),
-        (false, [y]) => (num(y, 4, 9999), None, None),
-        (false, [y, m]) => (num(y, 4, 9999), Some(num(m, 2, 12)), None),
-        (false, [y, m, d]) => (num(y, 4, 9999), Some(num(m, 2, 12)), Some(num(d, 2, 31))),
-        _ => return Err(bad()),
-    };
-    let y = y.ok_or_else(bad)?;
-    let mut out = format!("{y:04}");
-    for part in [m, d].into_iter().flatten() {
-        out.push_str(&format!("-{:02}", part.ok_or_else(bad)?));
-    }
-    Ok(out)
+    })
 }
 
 pub fn show(settings: &Settings, args: &ShowArgs) -> Outcome {

@@ -14,6 +14,7 @@ mod lookup_render;
 mod manuals;
 mod merge_cmd;
 mod pdf_cmd;
+mod period;
 mod progress;
 mod render;
 mod report;

@@ -114,15 +114,15 @@ pub fn summary(s: &RunSummary, lang: Lang, paint: Paint) -> String {
     let _ = match lang {
         Lang::Vi => writeln!(
             out,
-            "Lô này: {} tệp mới, {} thay đổi, {} không đổi, {} lỗi, {} bỏ qua theo [walk] ignore · {} trang · {} trang/phút · {} · {} luồng{}",
-            int(f.new, l), int(f.changed, l), int(f.unchanged, l), failed, int(f.skipped, l),
+            "Lô số {}: {} tệp mới, {} thay đổi, {} không đổi, {} lỗi, {} bỏ qua theo [walk] ignore · {} trang · {} trang/phút · {} · {} luồng{}",
+            s.batch_number, int(f.new, l), int(f.changed, l), int(f.unchanged, l), failed, int(f.skipped, l),
             int(s.pages, l), dec(s.pages_per_minute, 1, l), duration(s.wall_seconds, l), s.workers,
             stopped(" · ĐÃ DỪNG GIỮA CHỪNG: chạy lại để làm tiếp")
         ),
         Lang::En => writeln!(
             out,
-            "This batch: {} new, {} changed, {} unchanged, {} failed files, {} skipped by [walk] ignore · {} pages · {} pages/min · {} · {} workers{}",
-            int(f.new, l), int(f.changed, l), int(f.unchanged, l), failed, int(f.skipped, l),
+            "Batch {}: {} new, {} changed, {} unchanged, {} failed files, {} skipped by [walk] ignore · {} pages · {} pages/min · {} · {} workers{}",
+            s.batch_number, int(f.new, l), int(f.changed, l), int(f.unchanged, l), failed, int(f.skipped, l),
             int(s.pages, l), dec(s.pages_per_minute, 1, l), duration(s.wall_seconds, l), s.workers,
             stopped(" · INTERRUPTED: run again to continue")
         ),

@@ -48,7 +48,8 @@ pub struct ProgressRow {
     pub state: DossierState,
     /// UTC day of the latest current file; `None` for a dossier with no file recorded yet.
     pub day: Option<NaiveDate>,
-    /// The batch that recorded that file; `None` as for `day`.
+    /// The number of the batch that recorded that file (see `BatchId::number`); `None` as
+    /// for `day`.
     pub batch: Option<String>,
     pub operator: Option<String>,
     pub centre: Option<String>,
@@ -85,7 +86,7 @@ WITH per_dossier AS (
            substr(at, 1, 10) AS day, batch_id, pages, duplicates
     FROM per_dossier
 )
-SELECT s.state, s.day, b.uuid, b.operator, b.centre, count(*), sum(s.pages),
+SELECT s.state, s.day, CAST(s.batch_id AS TEXT), b.operator, b.centre, count(*), sum(s.pages),
        sum(s.duplicates)
 FROM stated s
 LEFT JOIN batch b ON b.id = s.batch_id
@@ -178,7 +179,8 @@ mod tests {
                 (DossierState::InProgress, 1, 1),
             ]
         );
-        assert_eq!(rows[0].batch.as_deref(), Some("batch-1"));
+        // The number of the harness's batch, the first of its catalog.
+        assert_eq!(rows[0].batch.as_deref(), Some("1"));
         assert!(rows[0].day.is_some());
         assert_eq!((rows[3].day, rows[3].batch.as_deref()), (None, None));
         assert!(h.catalog.progress_rows("ket-qua")?.is_empty());

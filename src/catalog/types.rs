@@ -13,6 +13,14 @@ use crate::model::FileFailure;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct BatchId(pub(super) i64);
 
+impl BatchId {
+    /// The number people use for the batch in this archive: what the run's summary and
+    /// `report --by batch` show and `export bagit --batch` takes.
+    pub fn number(self) -> i64 {
+        self.0
+    }
+}
+
 /// The latest configuration of a collection, as `pipeline.toml` states it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CollectionInfo {

@@ -121,6 +121,7 @@ pub fn run<F: EngineFactory, P: Progress>(
     catalog.record_repairs(batch, &repairs)?;
     finish_batch(&mut catalog, batch, counts, interrupted)?;
     let meta = BatchMeta {
+        number: batch.number(),
         uuid,
         started_at,
         wall_seconds: started.elapsed().as_secs_f64(),
@@ -251,6 +252,7 @@ fn finish_batch(
 }
 
 struct BatchMeta {
+    number: i64,
     uuid: String,
     started_at: String,
     wall_seconds: f64,
@@ -298,6 +300,7 @@ fn summarise(
     let minutes = meta.wall_seconds / 60.0;
     Ok(RunSummary {
         batch: meta.uuid,
+        batch_number: meta.number,
         started_at: meta.started_at,
         finished_at: now(),
         wall_seconds: meta.wall_seconds,

@@ -13,6 +13,8 @@ use crate::model::SkipCount;
 pub struct RunSummary {
     /// Globally unique id of the batch.
     pub batch: String,
+    /// The batch's number in this archive, as `report --by batch` lists it.
+    pub batch_number: i64,
     pub started_at: String,
     pub finished_at: String,
     pub wall_seconds: f64,

@@ -302,6 +302,7 @@ impl<'a, F: EngineFactory> Watch<'a, F> {
             .collect();
         problems.extend(super::repair_problems(&repairs));
         let meta = super::BatchMeta {
+            number: self.batch.number(),
             uuid: self.uuid.clone(),
             started_at: self.started_at.clone(),
             wall_seconds: self.started.elapsed().as_secs_f64(),

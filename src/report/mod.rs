@@ -24,7 +24,7 @@ use calendar::Calendar;
 use schedule::{Rate, Schedule};
 
 /// Version of the JSON schema; bumped on any change that is not a new field.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// What rows of the report's table stand for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -299,8 +299,13 @@ fn group(c: &CollectionSettings, rows: &[&ProgressRow], by: GroupBy) -> Vec<Grou
             }
         })
         .collect();
-    // Rows without a key last: "unknown" is read after the named ones.
-    out.sort_by_key(|g| g.key.is_none());
+    // Rows without a key last: "unknown" is read after the named ones. Batch numbers in
+    // numeric order (2 before 10), other keys as the map sorted them.
+    let number = |g: &Group| match by {
+        GroupBy::Batch => g.key.as_deref().and_then(|k| k.parse::<i64>().ok()),
+        _ => None,
+    };
+    out.sort_by_key(|g| (g.key.is_none(), number(g)));
     out
 }
 

@@ -140,3 +140,17 @@ fn the_window_keeps_only_its_days() {
     assert_eq!(r.groups.len(), 1);
     assert_eq!(r.groups[0].key.as_deref(), Some("2026-11-17"));
 }
+
+#[test]
+fn batches_are_listed_by_number_in_numeric_order() {
+    let mut rows = rows();
+    for (r, n) in rows.iter_mut().zip(["10", "2", "2", "1"]) {
+        r.batch = Some(n.to_string());
+    }
+    rows[3].batch = None;
+    let mut o = options("2026-11-20");
+    o.by = GroupBy::Batch;
+    let r = collection_report(&collection(Some(10), None), &rows, &o);
+    let keys: Vec<_> = r.groups.iter().map(|g| g.key.as_deref()).collect();
+    assert_eq!(keys, [Some("2"), Some("10"), None]);
+}

@@ -2,7 +2,9 @@
 //! spreadsheet programs read the file as a legacy code page and mangle Vietnamese), a header
 //! of labels in the report's language, one row per group of every collection. Counts are
 //! plain integers; the percent uses the language's decimal mark (84,57 in Vietnamese, as a
-//! spreadsheet set to Vietnamese expects), quoted when it holds a comma.
+//! spreadsheet set to Vietnamese expects), quoted when it holds a comma. Days stay
+//! `YYYY-MM-DD` in both languages: the one form every spreadsheet reads as a date whatever
+//! its locale, where 05/11/2026 is 5 November to some and 11 May to others.
 
 use sohoa::config::Lang;
 use sohoa::report::{GroupBy, Report};

@@ -8,8 +8,9 @@ use std::fmt::Write;
 
 use chrono::NaiveDate;
 use sohoa::config::Lang;
+use sohoa::report::schedule::ScheduleStatus;
 use sohoa::report::worklist::Worklist;
-use sohoa::report::{CollectionReport, Group, Report};
+use sohoa::report::{CollectionReport, Group, GroupBy, Report};
 
 use super::labels::{date, time, Labels};
 use super::text::{eta_line, group_cells, group_header, headline, pages_line, rate_line};
@@ -22,17 +23,31 @@ h1 { font-size: 22px; margin: 0 0 4px; } h2 { font-size: 18px; margin: 0 0 8px; 
 .meta { color: #555; font-size: 13px; margin-bottom: 18px; }
 section { border-top: 2px solid #1f5fa8; padding-top: 12px; margin-bottom: 26px;
   break-inside: avoid; page-break-inside: avoid; }
+.badge { display: inline-block; font-size: 13px; font-weight: bold; padding: 2px 10px;
+  border-radius: 10px; border: 1px solid; vertical-align: middle; margin-left: 6px; }
+.reached, .on-track { color: #1b5e20; background: #e3f4e6; border-color: #7cc08a; }
+.at-risk { color: #7a4b00; background: #fff1cc; border-color: #e0b04a; }
+.late { color: #a01818; background: #fde2e2; border-color: #e08080; }
 .cards { display: flex; flex-wrap: wrap; gap: 8px; margin: 8px 0 12px; }
 .card { border: 1px solid #c8d3e0; border-radius: 6px; padding: 6px 10px; min-width: 105px; }
 .card b { display: block; font-size: 20px; } .card span { font-size: 12px; color: #444; }
-.bar { background: #e6ebf1; height: 18px; border-radius: 9px; overflow: hidden; }
+.progress { display: flex; align-items: center; gap: 10px; }
+.bar { flex: 1; background: #e6ebf1; height: 18px; border-radius: 9px; overflow: hidden; }
 .bar div { background: #2e8b57; height: 100%; }
+.bar div.some { min-width: 4px; }
+.progress span { font-size: 13px; font-weight: bold; min-width: 60px; text-align: right; }
 .lines { font-size: 13px; margin: 8px 0; } .lines p { margin: 2px 0; }
-table { border-collapse: collapse; font-size: 12px; margin: 8px 0; }
+figure.chart { margin: 12px 0; } figure.chart svg { display: block; width: 100%; height: auto; }
+figcaption { font-weight: bold; font-size: 14px; margin-bottom: 4px; }
+.legend { font-size: 12px; color: #333; display: flex; gap: 18px; margin-top: 4px; }
+.legend i { display: inline-block; width: 26px; margin-right: 6px; vertical-align: middle; }
+table { border-collapse: collapse; font-size: 12px; margin: 8px 0 14px; }
 th, td { border: 1px solid #c8d3e0; padding: 3px 8px; } td { text-align: right; }
 td:first-child, th:first-child { text-align: left; } th { background: #eef2f7; }
-table.list td { text-align: left; } caption { text-align: left; font-weight: bold; }
-svg text { font-size: 11px; font-family: 'Liberation Sans', Arial, sans-serif; }
+table.list td { text-align: left; }
+caption { text-align: left; font-weight: bold; font-size: 13px; padding-bottom: 3px; }
+svg text { font-size: 12px; font-family: 'Liberation Sans', Arial, sans-serif;
+  paint-order: stroke; stroke: #fff; stroke-width: 3px; stroke-linejoin: round; }
 @media print { body { margin: 0; } .card { border-color: #999; } }
 ";
 
@@ -72,24 +87,64 @@ pub fn render(
 
 fn collection(out: &mut String, c: &CollectionReport, today: NaiveDate, lang: Lang) {
     let l = Labels::of(lang);
-    let _ = writeln!(out, "<section>\n<h2>{}</h2>", esc(&headline(c, lang)));
+    let _ = write!(out, "<section>\n<h2>{}", esc(&headline(c, lang)));
+    if let Some(status) = status(c) {
+        let _ = write!(
+            out,
+            "<span class=\"badge {}\">{}</span>",
+            status_class(status),
+            esc(l.status(status))
+        );
+    }
+    out.push_str("</h2>\n");
     cards(out, c, lang);
-    let width = c.percent.unwrap_or(0.0).clamp(0.0, 100.0);
-    let _ = writeln!(
-        out,
-        "<div class=\"bar\" title=\"{}\"><div style=\"width:{width:.2}%\"></div></div>",
-        c.percent
-            .map_or_else(String::new, |p| format!("{}%", dec(p, 2, lang)))
-    );
+    progress_bar(out, c, lang);
     let _ = writeln!(out, "<div class=\"lines\">");
     for line in [pages_line(c, lang), rate_line(c, lang), eta_line(c, lang)] {
         let _ = writeln!(out, "<p>{}</p>", esc(&line));
     }
     out.push_str("</div>\n");
     super::chart::burn_up(out, c, today, lang);
-    table(out, &c.centres, l.centre, lang);
-    table(out, &c.operators, l.operator, lang);
+    table(out, &c.centres, (l.by_centre, GroupBy::Centre), lang);
+    table(out, &c.operators, (l.by_operator, GroupBy::Operator), lang);
     out.push_str("</section>\n");
+}
+
+/// The badge's status: reached once the target is, else the deadline's verdict.
+fn status(c: &CollectionReport) -> Option<ScheduleStatus> {
+    if c.target.is_some_and(|t| c.counts.digitised >= t) {
+        return Some(ScheduleStatus::Reached);
+    }
+    c.schedule.map(|s| s.status)
+}
+
+fn status_class(status: ScheduleStatus) -> &'static str {
+    match status {
+        ScheduleStatus::Reached => "reached",
+        ScheduleStatus::OnTrack => "on-track",
+        ScheduleStatus::AtRisk => "at-risk",
+        ScheduleStatus::Late => "late",
+    }
+}
+
+/// The share of the target as a bar with its figure beside it; any progress at all is a
+/// visible sliver, however small its share.
+fn progress_bar(out: &mut String, c: &CollectionReport, lang: Lang) {
+    let Some(percent) = c.percent else {
+        return;
+    };
+    let width = percent.clamp(0.0, 100.0);
+    let some = if c.counts.digitised > 0 {
+        " class=\"some\""
+    } else {
+        ""
+    };
+    let _ = writeln!(
+        out,
+        "<div class=\"progress\"><div class=\"bar\"><div{some} style=\"width:{width:.2}%\">\
+         </div></div><span>{}%</span></div>",
+        dec(percent, 2, lang)
+    );
 }
 
 fn cards(out: &mut String, c: &CollectionReport, lang: Lang) {
@@ -120,15 +175,16 @@ fn cards(out: &mut String, c: &CollectionReport, lang: Lang) {
     out.push_str("</div>\n");
 }
 
-fn table(out: &mut String, groups: &[Group], by: &str, lang: Lang) {
-    out.push_str("<table>\n<tr>");
-    for h in group_header(by, lang) {
+fn table(out: &mut String, groups: &[Group], names: (&str, GroupBy), lang: Lang) {
+    let (caption, by) = names;
+    let _ = write!(out, "<table>\n<caption>{}</caption>\n<tr>", esc(caption));
+    for h in group_header(Labels::of(lang).by(by), lang) {
         let _ = write!(out, "<th>{}</th>", esc(&h));
     }
     out.push_str("</tr>\n");
     for g in groups {
         out.push_str("<tr>");
-        for cell in group_cells(g, lang) {
+        for cell in group_cells(g, by, lang) {
             let _ = write!(out, "<td>{}</td>", esc(&cell));
         }
         out.push_str("</tr>\n");

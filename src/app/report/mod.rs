@@ -4,6 +4,7 @@
 //! so tests and reruns of an old report are reproducible.
 
 mod chart;
+mod chart_scale;
 mod csv;
 mod html;
 mod labels;

@@ -7,7 +7,7 @@ use std::fmt::Write;
 
 use sohoa::config::Lang;
 use sohoa::report::schedule::ScheduleStatus;
-use sohoa::report::{CollectionReport, Group, Report};
+use sohoa::report::{CollectionReport, Group, GroupBy, Report};
 
 use super::labels::{date, Labels};
 use crate::app::color::Paint;
@@ -84,7 +84,7 @@ fn collection(out: &mut String, c: &CollectionReport, report: &Report, lang: Lan
         let _ = writeln!(out, "  {}", skipped_line(c.skipped, &c.skipped_by, lang));
     }
     out.push('\n');
-    table(out, &c.groups, l.by(report.by), lang);
+    table(out, &c.groups, report.by, lang);
     out.push('\n');
 }
 
@@ -160,13 +160,23 @@ fn painted_eta_line(c: &CollectionReport, lang: Lang, paint: Paint) -> String {
     s
 }
 
-/// The header and cells of a group table, shared with CSV and HTML.
-pub fn group_cells(g: &Group, lang: Lang) -> Vec<String> {
-    let l = Labels::of(lang);
+/// A group's name as people read it: a day written as the language writes days.
+pub fn group_key(g: &Group, by: GroupBy, lang: Lang) -> String {
+    let Some(key) = &g.key else {
+        return Labels::of(lang).unknown.to_string();
+    };
+    match by {
+        GroupBy::Day => key.parse().map_or_else(|_| key.clone(), |d| date(d, lang)),
+        _ => key.clone(),
+    }
+}
+
+/// The header and cells of a group table, shared with HTML.
+pub fn group_cells(g: &Group, by: GroupBy, lang: Lang) -> Vec<String> {
     let opt = |x: Option<u64>| x.map_or_else(String::new, |x| int(x, lang));
     let k = &g.counts;
     vec![
-        g.key.clone().unwrap_or_else(|| l.unknown.to_string()),
+        group_key(g, by, lang),
         opt(g.target),
         int(k.digitised, lang),
         g.percent
@@ -194,9 +204,9 @@ pub fn group_header(by: &str, lang: Lang) -> Vec<String> {
     .to_vec()
 }
 
-fn table(out: &mut String, groups: &[Group], by: &str, lang: Lang) {
-    let mut rows = vec![group_header(by, lang)];
-    rows.extend(groups.iter().map(|g| group_cells(g, lang)));
+fn table(out: &mut String, groups: &[Group], by: GroupBy, lang: Lang) {
+    let mut rows = vec![group_header(Labels::of(lang).by(by), lang)];
+    rows.extend(groups.iter().map(|g| group_cells(g, by, lang)));
     let width = |i: usize| rows.iter().map(|r| r[i].chars().count()).max().unwrap_or(0);
     let widths: Vec<usize> = (0..rows[0].len()).map(width).collect();
     for row in &rows {
