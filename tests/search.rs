@@ -158,10 +158,10 @@ fn results_are_ranked_then_ordered_by_dossier_and_paged() {
 #[test]
 fn a_full_page_says_how_many_follow_and_nothing_found_offers_near_words_and_codes() {
     let place = archived();
-    let total = json(&search(place, &["duong"]))["total"]
-        .as_u64()
-        .expect("total");
+    let all = json(&search(place, &["duong"]));
+    let total = all["total"].as_u64().expect("total");
     assert!(total > 2, "{total}");
+    assert_eq!(all["total_exact"], true, "a few pages are all counted");
     let out = place.run(&["search", "duong", "--limit", "2", "--lang", "vi"], QUICK);
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(

@@ -14,7 +14,7 @@ use super::cli::LangArg;
 use super::color::Paint;
 use super::commands::resolve_lang;
 use super::exit::{Exit, Failure};
-use super::lookup_render as show_out;
+use super::lookup_render::{self as show_out, Total};
 use super::period::Period;
 use super::Outcome;
 
@@ -104,7 +104,7 @@ pub fn search(settings: &Settings, args: &SearchArgs) -> Outcome {
     let catalog = open(settings, args.collection.as_ref())?;
     let hits = catalog.search(&req).map_err(Failure::archive)?;
     let total = total(&catalog, &req, hits.len())?;
-    let suggestions = match total {
+    let suggestions = match total.count {
         0 => catalog
             .suggestions(&req, &args.query.join(" "))
             .map_err(Failure::archive)?,
@@ -116,7 +116,7 @@ pub fn search(settings: &Settings, args: &SearchArgs) -> Outcome {
         return Ok(Exit::Ok);
     }
     print!("{}", show_out::hits(&hits, lang, Paint::stdout()));
-    if total == 0 {
+    if total.count == 0 {
         eprintln!("sohoa: {}", show_out::no_results(lang));
         if let Some(line) = show_out::suggestions(&suggestions, lang) {
             eprintln!("sohoa: {line}");
@@ -127,13 +127,25 @@ pub fn search(settings: &Settings, args: &SearchArgs) -> Outcome {
     Ok(Exit::Ok)
 }
 
+/// Matches counted past the current page at most: enough to page on, and a broad query
+/// (a prefix, a common word) is not made to count the whole archive.
+const COUNT_AHEAD: usize = 1000;
+
 /// All the matches: a page of hits shorter than the limit ends the list, so only a full
-/// one (or an empty one past the end) needs the catalog to count them.
-fn total(catalog: &Catalog, req: &SearchRequest, shown: usize) -> Result<u64, Failure> {
+/// one (or an empty one past the end) needs the catalog to count them, and it counts up
+/// to [`COUNT_AHEAD`] past the page.
+fn total(catalog: &Catalog, req: &SearchRequest, shown: usize) -> Result<Total, Failure> {
     if shown < req.limit && (shown > 0 || req.offset == 0) {
-        return Ok((req.offset + shown) as u64);
+        return Ok(Total::exact((req.offset + shown) as u64));
     }
-    catalog.search_total(req).map_err(Failure::archive)
+    let at_most = (req.offset + req.limit.max(COUNT_AHEAD) + 1) as u64;
+    let count = catalog
+        .search_total(req, at_most)
+        .map_err(Failure::archive)?;
+    Ok(Total {
+        count,
+        exact: count < at_most,
+    })
 }
 
 /// `search --duplicates`: every current file recorded as a duplicate, all of them (a

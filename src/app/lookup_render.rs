@@ -43,20 +43,38 @@ pub fn hits(hits: &[Hit], lang: Lang, paint: Paint) -> String {
 
 /// The line after a page of hits when more follow: which ones were shown, of how many,
 /// and the `--offset` that shows the next ones.
-pub fn more(offset: usize, shown: usize, total: u64, lang: Lang) -> Option<String> {
+pub fn more(offset: usize, shown: usize, total: Total, lang: Lang) -> Option<String> {
     let next = offset + shown;
-    if shown == 0 || next as u64 >= total {
+    if shown == 0 || next as u64 >= total.count {
         return None;
     }
     let (first, last, all) = (
         int(offset as u64 + 1, lang),
         int(next as u64, lang),
-        int(total, lang),
+        int(total.count, lang),
     );
+    let all = match (total.exact, lang) {
+        (true, _) => all,
+        (false, Lang::Vi) => format!("ít nhất {all}"),
+        (false, Lang::En) => format!("at least {all}"),
+    };
     Some(match lang {
         Lang::Vi => format!("kết quả {first}–{last} trong {all}; xem tiếp: --offset {next}"),
         Lang::En => format!("results {first}–{last} of {all}; more with --offset {next}"),
     })
+}
+
+/// How many pages match: all of them, or at least `count` when counting stopped there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Total {
+    pub count: u64,
+    pub exact: bool,
+}
+
+impl Total {
+    pub fn exact(count: u64) -> Total {
+        Total { count, exact: true }
+    }
 }
 
 /// Near words and codes after "no results", or `None` when there are none to offer.
@@ -89,7 +107,7 @@ fn suggestions_json(s: &Suggestions) -> Value {
 
 /// `--json`: the hits of this page, the total over all pages, and near words and codes
 /// when nothing matched.
-pub fn hits_json(hits: &[Hit], total: u64, suggestions: &Suggestions) -> String {
+pub fn hits_json(hits: &[Hit], total: Total, suggestions: &Suggestions) -> String {
     let rows: Vec<Value> = hits
         .iter()
         .map(|h| {
@@ -105,7 +123,8 @@ pub fn hits_json(hits: &[Hit], total: u64, suggestions: &Suggestions) -> String 
         })
         .collect();
     let out = json!({
-        "total": total,
+        "total": total.count,
+        "total_exact": total.exact,
         "hits": rows,
         "suggestions": suggestions_json(suggestions),
     });
@@ -295,4 +314,27 @@ fn geometry(p: &PageView, l: Lang) -> String {
         let _ = write!(out, "  {what} {sign}{angle}°");
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_more_line_says_at_least_when_counting_stopped() {
+        let exact = Total::exact(134);
+        assert_eq!(
+            more(0, 20, exact, Lang::Vi).as_deref(),
+            Some("kết quả 1–20 trong 134; xem tiếp: --offset 20")
+        );
+        assert_eq!(more(120, 14, exact, Lang::Vi), None, "the last page");
+        let bounded = Total {
+            count: 1001,
+            exact: false,
+        };
+        assert_eq!(
+            more(0, 20, bounded, Lang::En).as_deref(),
+            Some("results 1–20 of at least 1,001; more with --offset 20")
+        );
+    }
 }

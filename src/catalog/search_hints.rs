@@ -28,25 +28,29 @@ impl Suggestions {
 }
 
 impl Catalog {
-    /// The number of current pages matching `req`, whatever its limit and offset.
+    /// The number of current pages matching `req`, whatever its limit and offset, counted
+    /// up to `at_most`: a broad query matches much of the archive, and counting all of it
+    /// costs more than finding the best page of hits, so callers say "more than" instead.
     ///
     /// # Errors
     /// The catalog cannot be read.
-    pub fn search_total(&self, req: &SearchRequest) -> Result<u64, CatalogError> {
+    pub fn search_total(&self, req: &SearchRequest, at_most: u64) -> Result<u64, CatalogError> {
         let mut args: Vec<Value> = Vec::new();
         let mut sql = match &req.query {
             Some(q) => {
                 let table = index_table(req.mode);
                 args.push(Value::Text(q.to_fts()));
                 format!(
-                    "SELECT count(*) FROM (SELECT rowid FROM {table} WHERE {table} MATCH ?) x \
-                     {JOINS} WHERE 1"
+                    "SELECT count(*) FROM (SELECT 1 FROM (SELECT rowid FROM {table} WHERE {table} \
+                     MATCH ?) x {JOINS} WHERE 1"
                 )
             }
-            None => format!("SELECT count(*) FROM page x {JOINS} WHERE 1"),
+            None => format!("SELECT count(*) FROM (SELECT 1 FROM page x {JOINS} WHERE 1"),
         };
         field_conditions(req, &mut sql, &mut args);
         collection_condition(req, &mut sql, &mut args);
+        sql.push_str(" LIMIT ?)");
+        args.push(Value::Integer(i64::try_from(at_most).unwrap_or(i64::MAX)));
         let mut stmt = self.conn.prepare_cached(&sql).during("search")?;
         let total: i64 = stmt
             .query_row(rusqlite::params_from_iter(args), |r| r.get(0))
@@ -196,9 +200,12 @@ mod tests {
     fn the_total_counts_every_match_past_the_limit() -> TestResult {
         let h = archive()?;
         assert_eq!(h.catalog.search(&request("thuong tru"))?.len(), 1);
-        assert_eq!(h.catalog.search_total(&request("thuong tru"))?, 3);
-        assert_eq!(h.catalog.search_total(&request("luong"))?, 2);
-        assert_eq!(h.catalog.search_total(&request("khong co"))?, 0);
+        let all = u64::MAX;
+        assert_eq!(h.catalog.search_total(&request("thuong tru"), all)?, 3);
+        assert_eq!(h.catalog.search_total(&request("luong"), all)?, 2);
+        assert_eq!(h.catalog.search_total(&request("khong co"), all)?, 0);
+        // Counted up to a bound, no further.
+        assert_eq!(h.catalog.search_total(&request("thuong tru"), 2)?, 2);
         Ok(())
     }
 
