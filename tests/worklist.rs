@@ -90,6 +90,24 @@ fn worklists_name_each_failed_file_and_flagged_page_in_every_format() {
     assert_eq!(items[0]["centre"], "Điểm 1");
     assert!(items[0]["reason"].as_str().unwrap().contains("low-dpi"));
 
+    // The failed list in the two remaining formats, snapshot too: JSON with the time it
+    // was made left out, and the HTML page of that list alone.
+    let mut json: serde_json::Value =
+        serde_json::from_str(&report(&place, &["--list", "failed", "--json"])).unwrap();
+    if let Some(at) = json.get_mut("generated_at") {
+        *at = "[generated_at]".into();
+    }
+    let json = serde_json::to_string_pretty(&json).unwrap() + "\n";
+    assert_snapshot("failed.json", &redacted(&json));
+    let page = report(
+        &place,
+        &["--list", "failed", "--format", "html", "--lang", "en"],
+    );
+    // The list's section: the collections' figures above it change with the day.
+    let heading = page.find("<h2>Failed files").expect("the list's heading");
+    let section = &page[page[..heading].rfind("<section>").unwrap()..];
+    assert_snapshot("failed.en.html", &redacted(section));
+
     let html = report(&place, &["--format", "html", "--lang", "vi"]);
     for part in [
         "<caption>Tệp lỗi</caption>",
