@@ -5,8 +5,11 @@
 //! solid stroke (most of their neighbours are ink too), which drops isolated specks and noise
 //! but keeps any real character stroke two pixels wide or more.
 
-/// How much darker than the paper a pixel must be to count as ink (on 0–255).
-const INK_CONTRAST: u8 = 60;
+/// How much darker than the paper a pixel must be to count as ink, as a share of the
+/// paper's own level: a quarter (60 levels on white paper). A fixed number of levels would
+/// call an underexposed scan blank: its paper may be at 32 and its ink at 10, all of it
+/// under any fixed contrast.
+const INK_CONTRAST_DIVISOR: u8 = 4;
 /// Ink pixels need at least this many of their 8 neighbours inked.
 const SOLID_NEIGHBOURS: u32 = 5;
 /// Below this share of solid ink pixels the page is blank. One short typed word on an A4
@@ -56,7 +59,7 @@ fn count(pixels: &[u8], width: u32, height: u32, stop: u64) -> (u8, u64) {
         return (255, 0);
     }
     let paper = median(&pixels[..w * h]);
-    let cut = paper.saturating_sub(INK_CONTRAST);
+    let cut = paper - paper / INK_CONTRAST_DIVISOR;
     let ink = |x: usize, y: usize| u32::from(pixels[y * w + x] < cut);
     let mut solid = 0u64;
     for y in 1..h - 1 {
@@ -131,6 +134,26 @@ mod tests {
         assert!(!m.is_blank(), "{m:?}");
         assert!(!is_blank(&page, w as u32, h as u32));
         assert!((225..250).contains(&m.paper));
+    }
+
+    #[test]
+    fn an_underexposed_page_of_text_is_not_blank() {
+        // Paper at 30–40 and ink at 10: the whole page sits under 60 levels of contrast.
+        let (w, h) = (1654, 2339);
+        let mut page: Vec<u8> = noisy_paper(w, h).iter().map(|&p| p / 6).collect();
+        assert!(analyse(&page, w as u32, h as u32).is_blank());
+        for line in 0..3 {
+            for letter in 0..30 {
+                for y in 500 + line * 60..528 + line * 60 {
+                    for x in 0..3 {
+                        page[y * w + 300 + letter * 20 + x] = 10;
+                    }
+                }
+            }
+        }
+        let m = analyse(&page, w as u32, h as u32);
+        assert!(!m.is_blank(), "{m:?}");
+        assert!(!is_blank(&page, w as u32, h as u32));
     }
 
     #[test]

@@ -80,9 +80,32 @@ fn sensitivity(p: &PageProps) -> f32 {
     (0.3 + (darkness - 0.4) / 0.25 * 0.5).clamp(0.2, 0.8)
 }
 
+/// Paper darker than this is an underexposed scan: its levels are stretched to the full
+/// range before binarisation, whose thresholds assume paper near white (a page with its
+/// paper at 35 and its ink at 10 would lose every letter).
+const DARK_PAPER: f32 = 128.0;
+
+/// The page's levels stretched so that its ink is black and its paper white.
+fn stretch(g: Gray<'_>, p: &PageProps) -> Vec<u8> {
+    let (ink, paper) = (p.ink, p.background.max(p.ink + 1.0));
+    let scale = 255.0 / (paper - ink);
+    let map: Vec<u8> = (0..=255u8)
+        .map(|v| ((f32::from(v) - ink) * scale).clamp(0.0, 255.0) as u8)
+        .collect();
+    g.pixels.iter().map(|&v| map[usize::from(v)]).collect()
+}
+
 /// Clean one page (`g`) at `px_per_mm`.
 pub fn clean(g: Gray<'_>, px_per_mm: f32) -> Cleaned {
     let props = measure(g, px_per_mm);
+    let stretched = (props.background < DARK_PAPER).then(|| stretch(g, &props));
+    let (g, props) = match &stretched {
+        Some(pixels) => {
+            let g = Gray { pixels, ..g };
+            (g, measure(g, px_per_mm))
+        }
+        None => (g, props),
+    };
     let mut steps = Steps::default();
     let mut binary = if needs_binarising(&props) {
         steps.binarised = true;

@@ -20,6 +20,15 @@ pub struct Segment {
     pub y1: usize,
 }
 
+/// A horizontal ruling: rows y0..=y1, columns x0..x1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Across {
+    pub x0: usize,
+    pub x1: usize,
+    pub y0: usize,
+    pub y1: usize,
+}
+
 /// The rulings found on a page.
 #[derive(Debug, Clone)]
 pub struct Rulings {
@@ -28,6 +37,8 @@ pub struct Rulings {
     mask: Vec<u8>,
     /// Vertical rulings, left to right (box sides, table columns).
     pub vertical: Vec<Segment>,
+    /// Horizontal rulings, top to bottom (table rows, box tops and bottoms).
+    pub horizontal: Vec<Across>,
     /// Pixels on horizontal rulings.
     pub horizontal_px: usize,
 }
@@ -45,6 +56,7 @@ pub fn find(b: Gray<'_>, px_per_mm: f32) -> Rulings {
     let min_v = (MIN_V_MM * px_per_mm) as usize;
     let mut mask = vec![0u8; w * h];
     let mut horizontal_px = 0;
+    let mut horizontal = Vec::new();
     // Runs bridge gaps of up to `gap` paper pixels: a ruling on a photocopy is broken by
     // noise and by binarisation; only its ink pixels are marked.
     let gap = ((0.3 * px_per_mm) as usize).max(1);
@@ -57,6 +69,12 @@ pub fn find(b: Gray<'_>, px_per_mm: f32) -> Rulings {
                     mask[y * w + x] = HORIZONTAL;
                 }
                 horizontal_px += end - start;
+                horizontal.push(Across {
+                    x0: start,
+                    x1: end,
+                    y0: y,
+                    y1: y,
+                });
             }
         }
     }
@@ -94,6 +112,7 @@ pub fn find(b: Gray<'_>, px_per_mm: f32) -> Rulings {
         width: w,
         mask,
         vertical: merge(runs),
+        horizontal: merge_across(horizontal),
         horizontal_px,
     }
 }
@@ -277,7 +296,49 @@ fn merge(runs: Vec<Segment>) -> Vec<Segment> {
     out
 }
 
+/// Runs on adjacent rows that overlap or touch make one ruling: a thick one, or a slightly
+/// skewed one, which steps from row to row (runs come top to bottom).
+fn merge_across(runs: Vec<Across>) -> Vec<Across> {
+    const TOUCH: usize = 3;
+    let mut out: Vec<Across> = Vec::new();
+    for r in runs {
+        let joins = |s: &Across| r.y0 <= s.y1 + 1 && r.x0 <= s.x1 + TOUCH && s.x0 <= r.x1 + TOUCH;
+        // A run may join several pieces of one ruling (broken on the row above): they
+        // become one.
+        let mut merged = r;
+        let before = out.len();
+        out.retain(|s| {
+            if !joins(s) {
+                return true;
+            }
+            merged.x0 = merged.x0.min(s.x0);
+            merged.x1 = merged.x1.max(s.x1);
+            merged.y0 = merged.y0.min(s.y0);
+            false
+        });
+        if out.len() == before {
+            out.push(r);
+        } else {
+            out.push(merged);
+        }
+    }
+    out.sort_by_key(|a| a.y0);
+    out
+}
+
 impl Rulings {
+    /// No rulings at all: a page of plain text.
+    #[cfg(test)]
+    pub fn none() -> Rulings {
+        Rulings {
+            width: 0,
+            mask: Vec::new(),
+            vertical: Vec::new(),
+            horizontal: Vec::new(),
+            horizontal_px: 0,
+        }
+    }
+
     pub fn is_empty(&self) -> bool {
         self.horizontal_px == 0 && self.vertical.is_empty()
     }

@@ -27,10 +27,12 @@ mod gray;
 mod ids;
 mod lines;
 mod measure;
+mod order;
 mod reading;
 mod remnant;
 mod row_starts;
 mod speckle;
+mod table;
 mod text;
 
 pub use clean::{clean, needs_binarising, Cleaned, Steps};

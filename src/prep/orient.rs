@@ -3,10 +3,11 @@
 //! Asking the detector (Tesseract OSD) about every page would cost engine time on the great
 //! majority that are upright, so the page is read first as it comes; only a reading that is
 //! unsure (mean confidence under [`DOUBT_CONFIDENCE`]) or a page whose lines run vertically is
-//! checked. The detector's answer is taken only when it is confident
-//! ([`MIN_OSD_CONFIDENCE`]), and the turned reading replaces the first only when it reads
-//! about as much text with confidence, so an upright page is never turned by a detector's
-//! guess (read turned, it yields little but unsure garbage).
+//! checked. The detector's answer is taken when it is confident ([`MIN_OSD_CONFIDENCE`]),
+//! and the turned reading replaces the first when it reads about as much text with
+//! confidence; a weak answer is tried only on a page read very unsurely, and kept only when
+//! the turned reading holds clearly more confident text. An upright page is never turned by
+//! a detector's guess: read turned, it yields little but unsure garbage.
 
 use crate::decode::PageImage;
 use crate::model::Dpi;
@@ -22,6 +23,16 @@ pub const MIN_OSD_CONFIDENCE: f32 = 8.0;
 /// The turned reading is kept when it holds at least this share of the first reading's
 /// confident text.
 const TURNED_MARGIN: f32 = 0.95;
+/// A detector's answer under [`MIN_OSD_CONFIDENCE`] is still tried on a page read this
+/// unsurely: an upside-down page of sparse text (a form, a table) gets OSD confidences of
+/// 5–6, as spurious answers do, so the page itself must decide. Upside down, an upright
+/// page reads as a fraction of its confident text, and a turned page as a multiple.
+const WEAK_DOUBT_CONFIDENCE: f32 = 60.0;
+/// Weakest detector answer that is tried at all.
+const WEAK_OSD_CONFIDENCE: f32 = 2.0;
+/// A reading turned on a weak answer must hold this many times the first one's confident
+/// text to be kept.
+const WEAK_TURNED_MARGIN: f32 = 1.5;
 
 /// Check the orientation of a page already read once (`first`), and read it again turned
 /// when the detector is sure it is not upright. `sideways` is the deskew search's sign that
@@ -41,11 +52,18 @@ pub fn upright(
     }
     let check = engine.orientation(input(&first.page))?;
     first.recognition.engine_ms += check.engine_ms;
-    let Some(found) = check
-        .found
-        .filter(|o| o.clockwise != 0 && o.confidence >= MIN_OSD_CONFIDENCE)
-    else {
+    let weak_allowed = first.recognition.confidence < WEAK_DOUBT_CONFIDENCE;
+    let Some(found) = check.found.filter(|o| {
+        o.clockwise != 0
+            && (o.confidence >= MIN_OSD_CONFIDENCE
+                || (weak_allowed && o.confidence >= WEAK_OSD_CONFIDENCE))
+    }) else {
         return Ok(first);
+    };
+    let margin = if found.confidence >= MIN_OSD_CONFIDENCE {
+        TURNED_MARGIN
+    } else {
+        WEAK_TURNED_MARGIN
     };
     let turned = quarter_turn(&first.page, found.clockwise);
     let mut second = read_once(turned, engine, options)?;
@@ -53,7 +71,7 @@ pub fn upright(
     // Tesseract reads some sideways pages well as they are (it finds vertical lines), but
     // word boxes, exports and reviewers want the upright page: with a confident detector,
     // the turned reading wins unless it reads clearly less.
-    if weight(&second.recognition) >= weight(&first.recognition) * TURNED_MARGIN {
+    if weight(&second.recognition) >= weight(&first.recognition) * margin {
         second.recognition.engine_ms = spent;
         second.geometry = first.geometry;
         second.geometry.rotation = found.clockwise;

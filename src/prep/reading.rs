@@ -12,7 +12,7 @@ use crate::ocr::{Engine, OcrError, OcrInput, Recognition};
 use super::clean::clean;
 use super::complete::{self, Rect};
 use super::gray::{px_per_mm, Gray};
-use super::{comb, digits, ids, row_starts, text, PageRead};
+use super::{comb, digits, ids, order, row_starts, text, PageRead};
 
 /// Most rows read again on one page: past this the page is flagged rather than read row
 /// by row (a page the engine could not lay out at all).
@@ -109,9 +109,16 @@ pub fn read_cleaned(
     let fixed = reread_ids(engine, &mut recognition, [g, binary], page.dpi)?;
     if restored || joined || fixed || !done.fields.is_empty() || !done.added.is_empty() {
         recognition.words = text::merge(&recognition.words, done.added);
-        recognition.text = text::render(&recognition.words);
         recognition.confidence = mean(&recognition.words);
     }
+    let t = Instant::now();
+    recognition.words = order::reorder(
+        std::mem::take(&mut recognition.words),
+        &cleaned.rulings,
+        ppm,
+    );
+    recognition.text = text::render(&recognition.words);
+    prep_ms += t.elapsed().as_millis() as u64;
     Ok(PageRead {
         page,
         recognition,
