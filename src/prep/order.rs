@@ -18,7 +18,8 @@ use crate::model::Word;
 use super::comb;
 use super::complete::Rect;
 use super::lines::Rulings;
-use super::table::{self, Table};
+use super::table;
+pub use super::table::Table;
 
 /// Rows further apart than this many line heights do not make one column block.
 const NEAR_ROWS: f32 = 1.5;
@@ -68,14 +69,9 @@ struct Unit {
 
 /// The words of a page in reading order, renumbered: each unit (a run of rows, a column, a
 /// table) one block, each of its lines one line.
-pub fn reorder(words: Vec<Word>, rulings: &Rulings, px_per_mm: f32) -> Vec<Word> {
-    let combs: Vec<Rect> = comb::find(&rulings.vertical)
-        .into_iter()
-        .map(|c| c.outer)
-        .collect();
-    let tables = table::find(&rulings.horizontal, &rulings.vertical, &combs, px_per_mm);
+pub fn reorder(words: Vec<Word>, tables: &[Table]) -> Vec<Word> {
     let original = words.clone();
-    let (mut in_tables, rest) = split(words, &tables);
+    let (mut in_tables, rest) = split(words, tables);
     let line = median_word_height(&rest);
     let items = lines_of(rest, (MIN_GUTTER * line as f32) as u32);
     let mut units = outside_tables(items, line);
@@ -102,6 +98,15 @@ pub fn reorder(words: Vec<Word>, rulings: &Rulings, px_per_mm: f32) -> Vec<Word>
     } else {
         ordered
     }
+}
+
+/// The ruled tables of a page (see `table.rs`), leaving out boxes of digits.
+pub fn tables(rulings: &Rulings, px_per_mm: f32) -> Vec<Table> {
+    let combs: Vec<Rect> = comb::find(&rulings.vertical)
+        .into_iter()
+        .map(|c| c.outer)
+        .collect();
+    table::find(&rulings.horizontal, &rulings.vertical, &combs, px_per_mm)
 }
 
 /// The words inside each table, and the rest.
@@ -398,8 +403,7 @@ mod tests {
     }
 
     fn text(words: Vec<Word>) -> String {
-        let none = Rulings::none();
-        super::super::text::render(&reorder(words, &none, 8.0))
+        super::super::text::render(&reorder(words, &[]))
     }
 
     #[test]

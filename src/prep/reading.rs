@@ -112,11 +112,23 @@ pub fn read_cleaned(
         recognition.confidence = mean(&recognition.words);
     }
     let t = Instant::now();
-    recognition.words = order::reorder(
-        std::mem::take(&mut recognition.words),
-        &cleaned.rulings,
+    let tables = order::tables(&cleaned.rulings, ppm);
+    prep_ms += t.elapsed().as_millis() as u64;
+    let t = Instant::now();
+    let found = read_empty_cells(
+        engine,
+        &mut recognition.words,
+        &tables,
+        [binary, image],
+        page.dpi,
         ppm,
-    );
+    )?;
+    recognition.engine_ms += t.elapsed().as_millis() as u64;
+    if found {
+        recognition.confidence = mean(&recognition.words);
+    }
+    let t = Instant::now();
+    recognition.words = order::reorder(std::mem::take(&mut recognition.words), &tables);
     recognition.text = text::render(&recognition.words);
     prep_ms += t.elapsed().as_millis() as u64;
     Ok(PageRead {
@@ -131,6 +143,47 @@ pub fn read_cleaned(
         fields: done.fields,
         prep_ms,
     })
+}
+
+/// Fewest ink pixels, in mm² of the page, for an empty table cell to be read again.
+const MIN_CELL_INK_MM2: f32 = 1.0;
+
+/// Read the cells of the page's tables that hold no word but some ink, one line each: the
+/// engine drops short words standing alone in a column ("Nữ", "Nam"). Returns whether a
+/// word was found.
+fn read_empty_cells(
+    engine: &mut impl Engine,
+    words: &mut Vec<Word>,
+    tables: &[order::Table],
+    [binary, image]: [Gray<'_>; 2],
+    dpi: Option<crate::model::Dpi>,
+    ppm: f32,
+) -> Result<bool, OcrError> {
+    let inset = (0.6 * ppm) as usize;
+    let min_ink = (MIN_CELL_INK_MM2 * ppm * ppm) as usize;
+    let mut found = false;
+    let cells: Vec<Rect> = tables
+        .iter()
+        .flat_map(|t| t.empty_cells(words, inset))
+        .collect();
+    for (i, cell) in cells.into_iter().enumerate().take(MAX_REREADS) {
+        let (x0, y0, w, h) = cell;
+        let ink = (y0..y0 + h)
+            .map(|y| {
+                let row = &binary.pixels[y * binary.width + x0..y * binary.width + x0 + w];
+                row.iter().filter(|&&p| p == 0).count()
+            })
+            .sum::<usize>();
+        if ink < min_ink {
+            continue;
+        }
+        let block = 50_000 + i as u32;
+        if let Some(read) = complete::reread(engine, image, cell, ppm, dpi, block)? {
+            words.extend(read);
+            found = true;
+        }
+    }
+    Ok(found)
 }
 
 /// Read again the words that may be misread ID numbers (see `ids.rs`), on the engine's

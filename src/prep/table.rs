@@ -21,6 +21,8 @@ const ALONG: f32 = 0.6;
 const DOUBLE_MM: f32 = 1.5;
 /// A table row is never taller than this (mm): past it two rulings belong to two tables.
 const MAX_ROW_MM: f32 = 45.0;
+/// A band at least this many times as tall as the table's lowest may hold several rows.
+const SEVERAL_ROWS: f32 = 2.5;
 /// Fewest horizontal rulings of a table (a header row and one row): a box of digits or a
 /// framed field has two.
 const MIN_ACROSS: usize = 3;
@@ -53,6 +55,35 @@ impl Table {
             && other.top() < self.bottom()
     }
 
+    /// The cells, inside their rulings (`inset` pixels in), that hold no word's centre:
+    /// the engine drops short words that stand alone in a column ("Nữ", "Nam").
+    pub fn empty_cells(&self, words: &[Word], inset: usize) -> Vec<Rect> {
+        let mut out = Vec::new();
+        for (row, bounds) in self.cells.iter().enumerate() {
+            let (y0, y1) = (
+                self.rows[row] + inset,
+                self.rows[row + 1].saturating_sub(inset),
+            );
+            let mut xs = vec![self.left];
+            xs.extend(bounds);
+            xs.push(self.right);
+            for pair in xs.windows(2) {
+                let (x0, x1) = (pair[0] + inset, pair[1].saturating_sub(inset));
+                if x1 <= x0 || y1 <= y0 {
+                    continue;
+                }
+                let taken = words.iter().any(|w| {
+                    let (cx, cy) = centre(w);
+                    (x0..x1).contains(&cx) && (y0..y1).contains(&cy)
+                });
+                if !taken {
+                    out.push((x0, y0, x1 - x0, y1 - y0));
+                }
+            }
+        }
+        out
+    }
+
     /// Whether the word's centre lies inside the table.
     pub fn holds(&self, w: &Word) -> bool {
         let (cx, cy) = centre(w);
@@ -63,8 +94,11 @@ impl Table {
     /// its own lines top to bottom. A band between two rulings that holds several rows (a
     /// table ruled only every few rows, or a ruling too faint to be found) is cut where a
     /// line of text starts in most of its cells; a line in fewer cells continues a cell of
-    /// the row above ("Hộ cận / nghèo").
+    /// the row above ("Hộ cận / nghèo"). Only bands [`SEVERAL_ROWS`] times as tall as the
+    /// table's lowest are cut: a header whose cells wrap onto two or three lines is one row.
     pub fn rows_of(&self, words: Vec<Word>) -> Vec<Vec<Word>> {
+        let heights: Vec<usize> = self.rows.windows(2).map(|b| b[1] - b[0]).collect();
+        let lowest = heights.iter().copied().min().unwrap_or(0) as f32;
         let mut bands: Vec<Vec<(usize, Word)>> = vec![Vec::new(); self.cells.len()];
         for w in words {
             let (cx, cy) = centre(&w);
@@ -74,7 +108,14 @@ impl Table {
         }
         bands
             .into_iter()
-            .flat_map(split_band)
+            .zip(heights)
+            .flat_map(|(band, height)| {
+                if height as f32 >= SEVERAL_ROWS * lowest {
+                    split_band(band)
+                } else {
+                    vec![band]
+                }
+            })
             .map(read_cells)
             .filter(|row| !row.is_empty())
             .collect()
