@@ -90,9 +90,10 @@ class Page:
 
     def columns(self, left, right):
         """Issuing body on the left, national header on the right, each centred
-        in its column. The two sides share baselines, so each row is one line of
-        text across the page: the truth joins them with a space (Tesseract reads
-        them that way too)."""
+        in its column. The two sides share baselines, but they are two blocks:
+        the truth gives the left one's lines, then the right one's, as a reader
+        reads them (and as ground truth of real scans orders side-by-side
+        blocks)."""
         fonts = [font(bold, self.px) for _, bold in left + right]
         widths = [f.getlength(t) for f, (t, _) in zip(fonts, left + right)]
         right_w = max(widths[len(left):])
@@ -102,15 +103,14 @@ class Page:
         if right_c - right_w / 2 - (left_c + left_w / 2) < 8 * self.mm:
             raise Overflow("columns")
         for row in range(max(len(left), len(right))):
-            texts = []
             for centre, side in ((left_c, left), (right_c, right)):
                 if row < len(side):
                     text, bold = side[row]
                     fnt = font(bold, self.px)
                     self.put(centre - fnt.getlength(text) / 2, text, fnt, truth=False)
-                    texts.append(text)
-            self.truth.append(" ".join(texts))
             self.y += self.step
+        self.truth.extend(text for text, _ in left)
+        self.truth.extend(text for text, _ in right)
 
     def render(self, blocks):
         for block in blocks:
