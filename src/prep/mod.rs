@@ -32,6 +32,7 @@ mod reading;
 mod remnant;
 mod row_starts;
 mod speckle;
+mod surname;
 mod table;
 mod text;
 

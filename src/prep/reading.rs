@@ -12,7 +12,7 @@ use crate::ocr::{Engine, OcrError, OcrInput, Recognition};
 use super::clean::clean;
 use super::complete::{self, Rect};
 use super::gray::{px_per_mm, Gray};
-use super::{comb, digits, ids, order, row_starts, text, PageRead};
+use super::{comb, digits, ids, order, row_starts, surname, text, PageRead};
 
 /// Most rows read again on one page: past this the page is flagged rather than read row
 /// by row (a page the engine could not lay out at all).
@@ -129,6 +129,7 @@ pub fn read_cleaned(
     }
     let t = Instant::now();
     recognition.words = order::reorder(std::mem::take(&mut recognition.words), &tables);
+    surname::restore(&mut recognition.words);
     recognition.text = text::render(&recognition.words);
     prep_ms += t.elapsed().as_millis() as u64;
     Ok(PageRead {
