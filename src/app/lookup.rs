@@ -136,7 +136,7 @@ const COUNT_AHEAD: usize = 1000;
 /// to [`COUNT_AHEAD`] past the page.
 fn total(catalog: &Catalog, req: &SearchRequest, shown: usize) -> Result<Total, Failure> {
     if shown < req.limit && (shown > 0 || req.offset == 0) {
-        return Ok(Total::exact((req.offset + shown) as u64));
+        return Ok(Total::all((req.offset + shown) as u64));
     }
     let at_most = (req.offset + req.limit.max(COUNT_AHEAD) + 1) as u64;
     let count = catalog

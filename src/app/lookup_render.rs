@@ -72,7 +72,8 @@ pub struct Total {
 }
 
 impl Total {
-    pub fn exact(count: u64) -> Total {
+    /// A total that counted every match.
+    pub fn all(count: u64) -> Total {
         Total { count, exact: true }
     }
 }
@@ -322,7 +323,7 @@ mod tests {
 
     #[test]
     fn the_more_line_says_at_least_when_counting_stopped() {
-        let exact = Total::exact(134);
+        let exact = Total::all(134);
         assert_eq!(
             more(0, 20, exact, Lang::Vi).as_deref(),
             Some("kết quả 1–20 trong 134; xem tiếp: --offset 20")

@@ -179,6 +179,17 @@ pub fn describe(out: &Output) -> String {
 }
 
 /// Parse `--json` output.
+/// A report's JSON with its generation time replaced, the one field that changes from run
+/// to run, pretty-printed for a snapshot.
+pub fn redact_generated_at(text: &str) -> String {
+    let mut value: serde_json::Value = serde_json::from_str(text).expect("JSON");
+    if let Some(at) = value.get_mut("generated_at") {
+        assert!(at.as_str().is_some_and(|t| t.ends_with('Z')), "{at}");
+        *at = "[generated_at]".into();
+    }
+    serde_json::to_string_pretty(&value).unwrap() + "\n"
+}
+
 pub fn json(out: &Output) -> serde_json::Value {
     serde_json::from_slice(&out.stdout)
         .unwrap_or_else(|e| panic!("bad JSON ({e}): {}", describe(out)))
