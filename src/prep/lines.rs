@@ -327,18 +327,6 @@ fn merge_across(runs: Vec<Across>) -> Vec<Across> {
 }
 
 impl Rulings {
-    /// No rulings at all: a page of plain text.
-    #[cfg(test)]
-    pub fn none() -> Rulings {
-        Rulings {
-            width: 0,
-            mask: Vec::new(),
-            vertical: Vec::new(),
-            horizontal: Vec::new(),
-            horizontal_px: 0,
-        }
-    }
-
     pub fn is_empty(&self) -> bool {
         self.horizontal_px == 0 && self.vertical.is_empty()
     }

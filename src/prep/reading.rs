@@ -111,27 +111,14 @@ pub fn read_cleaned(
         recognition.words = text::merge(&recognition.words, done.added);
         recognition.confidence = mean(&recognition.words);
     }
-    let t = Instant::now();
-    let tables = order::tables(&cleaned.rulings, ppm);
-    prep_ms += t.elapsed().as_millis() as u64;
-    let t = Instant::now();
-    let found = read_empty_cells(
+    prep_ms += in_reading_order(
         engine,
-        &mut recognition.words,
-        &tables,
+        &mut recognition,
+        &cleaned.rulings,
         [binary, image],
         page.dpi,
         ppm,
     )?;
-    recognition.engine_ms += t.elapsed().as_millis() as u64;
-    if found {
-        recognition.confidence = mean(&recognition.words);
-    }
-    let t = Instant::now();
-    recognition.words = order::reorder(std::mem::take(&mut recognition.words), &tables);
-    surname::restore(&mut recognition.words);
-    recognition.text = text::render(&recognition.words);
-    prep_ms += t.elapsed().as_millis() as u64;
     Ok(PageRead {
         page,
         recognition,
@@ -144,6 +131,31 @@ pub fn read_cleaned(
         fields: done.fields,
         prep_ms,
     })
+}
+
+/// The last steps of a reading: the page's tables found, their empty cells read, the words
+/// put in reading order, surnames' marks restored and the text rebuilt. Returns the time
+/// spent outside the engine; the engine's is added to the recognition's.
+fn in_reading_order(
+    engine: &mut impl Engine,
+    recognition: &mut Recognition,
+    rulings: &super::lines::Rulings,
+    sources: [Gray<'_>; 2],
+    dpi: Option<crate::model::Dpi>,
+    ppm: f32,
+) -> Result<u64, OcrError> {
+    let started = Instant::now();
+    let tables = order::tables(rulings, ppm);
+    let t = Instant::now();
+    if read_empty_cells(engine, &mut recognition.words, &tables, sources, dpi, ppm)? {
+        recognition.confidence = mean(&recognition.words);
+    }
+    let engine_ms = t.elapsed().as_millis() as u64;
+    recognition.engine_ms += engine_ms;
+    recognition.words = order::reorder(std::mem::take(&mut recognition.words), &tables);
+    surname::restore(&mut recognition.words);
+    recognition.text = text::render(&recognition.words);
+    Ok((started.elapsed().as_millis() as u64).saturating_sub(engine_ms))
 }
 
 /// Fewest ink pixels, in mm² of the page, for an empty table cell to be read again.

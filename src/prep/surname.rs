@@ -18,9 +18,7 @@ const SURNAMES: [&str; 3] = ["Nguyễn", "Trần", "Huỳnh"];
 const NOT_A_NAME: [&str; 8] = ["quán", "đơn", "nhân", "tắc", "giá", "liệu", "vọng", "trạng"];
 
 /// Restore the marks of surnames at the start of names among `words` (in reading order).
-/// Returns whether a word changed.
-pub fn restore(words: &mut [Word]) -> bool {
-    let mut changed = false;
+pub fn restore(words: &mut [Word]) {
     for i in 0..words.len() {
         let run = name_run(words, i);
         if run < 2
@@ -39,9 +37,7 @@ pub fn restore(words: &mut [Word]) -> bool {
             continue;
         }
         words[i].text = in_case_of(surname, &words[i].text);
-        changed = true;
     }
-    changed
 }
 
 /// How many words from `i` on look like the words of a name, on one line.
