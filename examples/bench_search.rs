@@ -207,6 +207,7 @@ fn file_record(dossier: String, rel_path: String, text: String) -> FileRecord {
         geometry: Geometry::default(),
         fields: Vec::new(),
         prep_ms: 0,
+        form: None,
     };
     FileRecord {
         content: Some(ContentId::of_bytes(rel_path.as_bytes())),

@@ -72,10 +72,13 @@ pub enum PageFlag {
     /// folder. Set by the catalog when it records the file, the only place that knows what
     /// is already archived.
     Duplicate,
+    /// The page was read as a form and a value of it failed a check (a date that is no
+    /// date, an ID number that disagrees with the date of birth) or was read unsurely.
+    UnsureFields,
 }
 
 impl PageFlag {
-    pub const ALL: [PageFlag; 7] = [
+    pub const ALL: [PageFlag; 8] = [
         PageFlag::LowConfidence,
         PageFlag::Blank,
         PageFlag::LowDpi,
@@ -83,6 +86,7 @@ impl PageFlag {
         PageFlag::HasTextLayer,
         PageFlag::MissingLines,
         PageFlag::Duplicate,
+        PageFlag::UnsureFields,
     ];
 
     /// Stable text code, as stored in the catalog and printed in JSON.
@@ -95,6 +99,7 @@ impl PageFlag {
             PageFlag::HasTextLayer => "has-text-layer",
             PageFlag::MissingLines => "missing-lines",
             PageFlag::Duplicate => "duplicate",
+            PageFlag::UnsureFields => "unsure-fields",
         }
     }
 
@@ -126,6 +131,47 @@ pub struct PageRecord {
     /// Wall time spent cleaning the page and completing its reading, outside the engine.
     #[serde(default)]
     pub prep_ms: u64,
+    /// The page read as a form, when it is one (see `records`).
+    #[serde(default)]
+    pub form: Option<FormRecord>,
+}
+
+/// A page read as one of the known forms: which form, its labelled fields and the rows of its
+/// table of people (household members), each a list of fields.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FormRecord {
+    /// The form's id in the form definitions (`ct01`, `ct07`, `household`, `quyet-dinh`, …).
+    pub form: String,
+    pub fields: Vec<FieldValue>,
+    pub members: Vec<Vec<FieldValue>>,
+}
+
+impl FormRecord {
+    /// Whether any value needs a person's eye: a failed check or confidence below `sure`.
+    pub fn is_unsure(&self, sure: f32) -> bool {
+        self.fields
+            .iter()
+            .chain(self.members.iter().flatten())
+            .any(|f| f.doubt.is_some() || f.confidence < sure)
+    }
+}
+
+/// One value of a form: its field name (`name`, `dob`, `id_number`, …), the value as it is
+/// meant (dates `DD/MM/YYYY`, IDs as 12 digits, names with their marks), how sure the reading
+/// is (0–100: the least sure word, lowered by a failed check) and where it stands on the
+/// recognised image.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FieldValue {
+    pub name: String,
+    pub value: String,
+    pub confidence: f32,
+    /// Why the value is doubtful, as a stable code (`bad-date`, `id-province`,
+    /// `id-birth-year`, `id-sex`, `id-length`, …), when a check failed.
+    pub doubt: Option<String>,
+    pub left: u32,
+    pub top: u32,
+    pub width: u32,
+    pub height: u32,
 }
 
 /// A value read from a field of boxes on a page (a comb of one digit per box), with the

@@ -112,6 +112,7 @@ pub(super) fn page(index: u32, text: &str, flags: &[PageFlag]) -> PageRecord {
         geometry: Geometry::default(),
         fields: Vec::new(),
         prep_ms: 0,
+        form: None,
     }
 }
 

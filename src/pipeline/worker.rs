@@ -168,5 +168,6 @@ fn page_record(page: &PageImage, found: Recognition, min_confidence: f32) -> Pag
         geometry: Geometry::default(),
         fields: Vec::new(),
         prep_ms: 0,
+        form: None,
     }
 }
