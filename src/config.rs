@@ -60,6 +60,8 @@ struct FileConfig {
     #[serde(default)]
     watch: WatchSection,
     #[serde(default)]
+    records: RecordsSection,
+    #[serde(default)]
     calendar: CalendarSection,
     #[serde(default)]
     collection: Vec<CollectionSection>,
@@ -87,6 +89,16 @@ struct CalendarSection {
     holidays: Vec<String>,
     #[serde(default)]
     make_up_days: Vec<String>,
+}
+
+/// `[records]`: reading forms as records.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RecordsSection {
+    enabled: Option<bool>,
+    forms: Option<PathBuf>,
+    sure: Option<f32>,
+    review: Option<bool>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -163,10 +175,44 @@ pub struct Settings {
     /// `[walk] ignore`: entries of every source that are skipped (and counted).
     pub ignore: crate::walk::IgnoreRules,
     pub watch: WatchSettings,
+    /// `[records]`: which forms are read as records.
+    pub records: RecordSettings,
     /// `[calendar]`: the working days reports count.
     pub calendar: Calendar,
     pub collections: Vec<CollectionSettings>,
 }
+
+/// How pages are read as forms (`[records]`).
+#[derive(Debug, Clone)]
+pub struct RecordSettings {
+    /// Whether pages are read as forms (`[records] enabled = true`). Off by default until
+    /// the catalog stores records and review shows their doubts.
+    pub enabled: bool,
+    /// The built-in forms and the office's own (`forms = "FILE"`).
+    pub forms: crate::records::Forms,
+    /// Confidence below which a value is unsure.
+    pub sure: f32,
+    /// Whether an unsure or failed value puts its page in review (`unsure-fields`). Off
+    /// until records are stored and shown, so that review never holds a page for a
+    /// reason nobody can see.
+    pub review: bool,
+}
+
+impl Default for RecordSettings {
+    fn default() -> RecordSettings {
+        RecordSettings {
+            enabled: false,
+            forms: crate::records::Forms::built_in(),
+            sure: DEFAULT_SURE,
+            review: false,
+        }
+    }
+}
+
+/// `[records] sure` when not given: the page threshold of `[ocr] min_confidence`, so a form
+/// goes to review for a failed check or a value the engine itself doubts, not for the
+/// ordinary unevenness of word confidences on a scan.
+pub const DEFAULT_SURE: f32 = 70.0;
 
 /// How `sohoa watch` looks at the source folders (`[watch]`).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -308,6 +354,7 @@ fn resolve(file: FileConfig, base: &Path, path: &Path, text: &str) -> Result<Set
         )?,
     };
     let calendar = Calendar::new(&file.calendar.holidays, &file.calendar.make_up_days)?;
+    let records = resolve_records(file.records, base)?;
     if file
         .archive
         .path
@@ -345,8 +392,28 @@ fn resolve(file: FileConfig, base: &Path, path: &Path, text: &str) -> Result<Set
         ocr,
         ignore,
         watch,
+        records,
         calendar,
         collections,
+    })
+}
+
+fn resolve_records(records: RecordsSection, base: &Path) -> Result<RecordSettings, String> {
+    let sure = records.sure.unwrap_or(DEFAULT_SURE);
+    if !(0.0..=100.0).contains(&sure) {
+        return Err(format!(
+            "[records] sure must be between 0 and 100, got {sure}"
+        ));
+    }
+    let forms = match records.forms {
+        Some(p) => crate::records::Forms::with_file(&base.join(p)).map_err(|e| e.to_string())?,
+        None => crate::records::Forms::built_in(),
+    };
+    Ok(RecordSettings {
+        enabled: records.enabled.unwrap_or(false),
+        forms,
+        sure,
+        review: records.review.unwrap_or(false),
     })
 }
 

@@ -23,6 +23,7 @@ pub mod pdfa;
 pub mod pipeline;
 pub mod prep;
 pub mod progress;
+pub mod records;
 pub mod report;
 pub mod search;
 pub mod shard;

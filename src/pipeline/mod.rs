@@ -135,7 +135,7 @@ pub fn run<F: EngineFactory, P: Progress>(
 }
 
 /// What the workers share, from the settings: the store, decoding limits, review thresholds.
-fn worker_context<'a>(settings: &Settings, store: &'a ObjectStore) -> WorkerContext<'a> {
+fn worker_context<'a>(settings: &'a Settings, store: &'a ObjectStore) -> WorkerContext<'a> {
     WorkerContext {
         store,
         limits: DecodeLimits::default(),
@@ -148,6 +148,8 @@ fn worker_context<'a>(settings: &Settings, store: &'a ObjectStore) -> WorkerCont
                 crate::prep::Cleaning::Off
             },
         },
+        records: settings.records.enabled.then_some(&settings.records),
+        today: chrono::Local::now().date_naive(),
     }
 }
 

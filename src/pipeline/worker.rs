@@ -31,6 +31,10 @@ pub struct WorkerContext<'a> {
     pub min_confidence: f32,
     /// Settings of the preparation steps between decoding and the catalog.
     pub prep: prep::PrepOptions,
+    /// Forms to read pages as (`None`: records are off).
+    pub records: Option<&'a crate::config::RecordSettings>,
+    /// The day dates of birth may not lie after.
+    pub today: chrono::NaiveDate,
 }
 
 /// The pages of one file read so far.
@@ -72,6 +76,7 @@ impl FileReading {
                 record.flags.extend(read.flags);
                 record.fields = read.fields;
                 record.prep_ms = read.prep_ms;
+                read_form(&mut record, ctx);
                 self.pages.push(record);
             }
             Err(e) => self.ocr_error = Some((index, e)),
@@ -95,7 +100,19 @@ impl FileReading {
     }
 }
 
-/// A file recorded as failed before any page was read.
+/// The page as a form, when it is one; a doubtful value puts the page in review.
+fn read_form(record: &mut PageRecord, ctx: &WorkerContext<'_>) {
+    let Some(settings) = ctx.records else { return };
+    record.form = crate::records::read(&record.words, &record.fields, &settings.forms, ctx.today);
+    if record
+        .form
+        .as_ref()
+        .is_some_and(|f| f.is_unsure(settings.sure))
+    {
+        record.flags.push(PageFlag::UnsureFields);
+    }
+}
+
 /// A file that could not be read; unchanged when it failed the same way last time with the
 /// same size and time (nothing new to record).
 pub fn failed(task: &FileTask, kind: &str, message: String) -> Outcome {
