@@ -29,6 +29,8 @@ pub enum OutError {
     BagNotEmpty { out: PathBuf },
     #[error("{out} exists and is not a folder")]
     NotAFolder { out: PathBuf },
+    #[error("{out} is a folder: name the file to write")]
+    IsAFolder { out: PathBuf },
     #[error("cannot write {path}: {source}")]
     Io { path: PathBuf, source: io::Error },
 }
@@ -157,7 +159,7 @@ pub fn fit_name(stem: &str, suffix: &str) -> (String, bool) {
 
 /// Whether `out` is `archive` or lies under it, judged on the real paths of the parts that
 /// exist (symlinks and `..` resolved), so no spelling of a path gets around it.
-fn inside(out: &Path, archive: &Path) -> bool {
+pub(crate) fn inside(out: &Path, archive: &Path) -> bool {
     let Ok(archive) = archive.canonicalize() else {
         return false;
     };

@@ -492,8 +492,8 @@ fn the_same_path_with_other_bytes_becomes_a_new_version() {
     ok(&a.run(&["verify"], LIMIT));
 }
 
-/// An archive written before `merge` existed (schema 10: no `merge_source`, a chain that
-/// knew no merged leaves) is upgraded by its owner's next command, its chain intact, and
+/// An archive written before `merge` existed (schema 10: no `merge_source` nor forms, a
+/// chain that knew no merged leaves) is upgraded by its owner's next command, its chain intact, and
 /// merges as any other.
 #[test]
 fn an_archive_from_before_merge_is_upgraded_and_merges() {
@@ -508,7 +508,7 @@ fn an_archive_from_before_merge_is_upgraded_and_merges() {
         let c = catalog_of(old.path());
         let before = leaves(&c);
         c.execute_batch(
-            "DROP TABLE merge_source;
+            "DROP TABLE merge_source; DROP TABLE page_form_field; DROP TABLE page_form;
              DROP TRIGGER chain_leaf_append_only_update;
              DROP TRIGGER chain_leaf_append_only_delete;
              DROP INDEX chain_leaf_row;

@@ -208,9 +208,9 @@ fn an_archive_from_before_the_index_gets_its_fields_without_ocr() {
     let conn = rusqlite::Connection::open(&copy).expect("open");
     // The search index is migration 3: a catalog at version 2 is one from before it, from
     // before migration 4's page geometry, migration 6's boxed fields, migration 7's names
-    // on disk and walk skips, migration 8's duplicates, migration 10's chain format and
-    // migration 11's record of merges, and with migration 1's `page_fts` that migration 5
-    // replaced.
+    // on disk and walk skips, migration 8's duplicates, migration 10's chain format,
+    // migration 11's record of merges and migration 12's forms, and with migration 1's
+    // `page_fts` that migration 5 replaced.
     conn.execute_batch(
         "DROP TABLE page_fold; DROP TABLE page_exact; DROP TABLE term_df; DROP TABLE page_field;
          DROP TABLE search_backfill;
@@ -219,7 +219,7 @@ fn an_archive_from_before_the_index_gets_its_fields_without_ocr() {
          DROP TABLE walk_skip; ALTER TABLE file DROP COLUMN source_name;
          DROP TABLE file_duplicate; DROP INDEX file_sha256;
          DROP TABLE chain_format; DROP INDEX chain_leaf_row; DROP TABLE object_repair;
-         DROP TABLE merge_source;
+         DROP TABLE merge_source; DROP TABLE page_form_field; DROP TABLE page_form;
          CREATE VIRTUAL TABLE page_fts USING fts5(
              text, content='page', content_rowid='id',
              tokenize=\"unicode61 remove_diacritics 2\");

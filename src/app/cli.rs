@@ -42,6 +42,7 @@ impl Cli {
             Command::Export(ExportCommand::Text(a)) => a.lang,
             Command::Export(ExportCommand::Bagit(a)) => a.lang,
             Command::Export(ExportCommand::Pdf(a)) => a.lang,
+            Command::Export(ExportCommand::Records(a)) => a.lang,
             Command::Report(a) => a.lang,
             Command::Verify(a) => a.lang,
             Command::Search(a) => a.lang,
@@ -266,6 +267,36 @@ pub enum ExportCommand {
     Bagit(ExportBagitArgs),
     /// One searchable PDF/A-2b per dossier, OUT/<dossier>.pdf: original images, invisible OCR text
     Pdf(ExportPdfArgs),
+    /// The pages read as forms, as records: a JSON line per page, or a CSV row per person
+    Records(ExportRecordsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ExportRecordsArgs {
+    /// Output file, written whole or not at all (outside the archive); - for stdout
+    pub out: PathBuf,
+
+    /// jsonl: one JSON object per page; csv: one row per person, UTF-8 with a BOM
+    #[arg(long, short = 'f', value_enum, default_value = "jsonl")]
+    pub format: RecordsFormatArg,
+
+    /// Only this collection
+    #[arg(long, value_name = "ID")]
+    pub collection: Option<String>,
+
+    /// Only this dossier (its code)
+    #[arg(long, value_name = "CODE")]
+    pub dossier: Option<String>,
+
+    /// Language of messages [default: `lang` in the config, else vi]
+    #[arg(long, value_enum)]
+    pub lang: Option<LangArg>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum RecordsFormatArg {
+    Jsonl,
+    Csv,
 }
 
 #[derive(Debug, Args)]

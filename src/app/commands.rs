@@ -39,6 +39,9 @@ pub fn dispatch(cli: Cli) -> Outcome {
         Command::Export(ExportCommand::Text(args)) => export_text(&load()?, args),
         Command::Report(args) => super::report::report(&load()?, args),
         Command::Export(ExportCommand::Pdf(args)) => super::pdf_cmd::export_pdf(&load()?, args),
+        Command::Export(ExportCommand::Records(args)) => {
+            super::records_cmd::export_records(&load()?, args)
+        }
         Command::Export(ExportCommand::Bagit(args)) => {
             super::verify_cmd::export_bagit(&load()?, args)
         }

@@ -98,6 +98,7 @@ pub const VI: &[(&str, &str)] = &[
     ("{} is not empty: a bag is only written into a new or empty folder",
      "{0} không trống: gói BagIt chỉ được ghi vào một thư mục mới hoặc trống"),
     ("{} exists and is not a folder", "{0} đã có và không phải thư mục"),
+    ("{} is a folder: name the file to write", "{0} là một thư mục: hãy chỉ tệp cần ghi"),
     ("catalog {} does not exist", "không có danh mục {0}"),
     ("cannot open catalog {}", "không mở được danh mục {0}"),
     ("cannot create catalog {}: {}", "không tạo được danh mục {0}: {1}"),

@@ -9,6 +9,7 @@ use sohoa::catalog::{DossierView, DuplicateRow, FilePlace, Hit, PageView, Sugges
 use sohoa::config::Lang;
 
 use super::color::Paint;
+use super::form_render::{form_json, form_lines};
 use super::render::{dec, int};
 
 const MARKS: (&str, &str) = ("«", "»");
@@ -133,6 +134,7 @@ pub fn hits_json(hits: &[Hit], total: Total, suggestions: &Suggestions) -> Strin
 }
 
 fn page_value(p: &PageView) -> Value {
+    let (form, fields, members) = form_json(p.form.as_ref());
     json!({
         "page": p.number,
         "file": p.rel_path,
@@ -144,6 +146,9 @@ fn page_value(p: &PageView) -> Value {
         "rotation": p.rotation,
         "skew": p.skew,
         "duplicate_of": p.duplicate_of.as_ref().map(place_json),
+        "form": form,
+        "fields": fields,
+        "members": members,
     })
 }
 
@@ -291,6 +296,7 @@ pub fn dossier(v: &DossierView, l: Lang) -> String {
             let same = label(l, "trùng với", "same as");
             let _ = writeln!(out, "        {same} {}", place(of, l));
         }
+        out.push_str(&form_lines(p.form.as_ref(), l));
     }
     for (path, kind, message) in &v.failed {
         let _ = writeln!(

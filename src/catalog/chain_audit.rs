@@ -208,6 +208,12 @@ fn row_issue(
         "SELECT NULL, col.code, d.code, f.rel_path, f.version, f.page_count FROM file f
          JOIN collection col ON col.id = f.collection_id JOIN dossier d ON d.id = f.dossier_id
          WHERE f.id = ?1"
+    } else if row_kind == "form-field" {
+        // A form value's leaf is its own row: name the page that holds it.
+        "SELECT p.page_index, col.code, d.code, f.rel_path, f.version, f.page_count
+         FROM page_form_field v JOIN page p ON p.id = v.page_id JOIN file f ON f.id = p.file_id
+         JOIN collection col ON col.id = f.collection_id JOIN dossier d ON d.id = f.dossier_id
+         WHERE v.id = ?1"
     } else {
         "SELECT p.page_index, col.code, d.code, f.rel_path, f.version, f.page_count
          FROM page p JOIN file f ON f.id = p.file_id

@@ -1,8 +1,9 @@
 //! What the chain covers besides file and page rows (chain format 2, migration 10).
 //!
 //! * Row kinds recorded once with a batch: a page's boxed fields (`boxed`), a file's
-//!   duplicate record (`duplicate`), the walk's skipped entries (`skip`) and the objects
-//!   the batch repaired (`repair`, see `store.rs`). Their leaves are
+//!   duplicate record (`duplicate`), the walk's skipped entries (`skip`), the objects
+//!   the batch repaired (`repair`, see `store.rs`), where a merged batch came from
+//!   (`merge`) and the forms its pages were read as (`form`, `form-field`). Their leaves are
 //!   recomputed from the rows at every verification, like file and page leaves, but only for
 //!   batches from `chain_format.since_batch` on: older links were made without them.
 //! * Snapshot kinds, rows a run updates in place: a collection's name and target
@@ -100,6 +101,22 @@ const ROW_KINDS: &[(&str, &str, usize)] = &[
         "SELECT batch_id, source, source_link, source_head, merged_at FROM merge_source
          WHERE batch_id = ?1",
         4,
+    ),
+    // Migration 12: the form a page was read as, and each of its values (`form.rs`). A
+    // doubt enters as a marker and its text, so a doubt emptied differs from none.
+    (
+        "form",
+        "SELECT f.page_id, f.page_id, f.form FROM page_form f JOIN page p ON p.id = f.page_id
+         WHERE p.batch_id = ?1 ORDER BY f.page_id",
+        2,
+    ),
+    (
+        "form-field",
+        "SELECT v.id, v.page_id, v.member, v.ordinal, v.name, v.value, v.confidence,
+             v.doubt IS NULL, coalesce(v.doubt, ''), v.left, v.top, v.width, v.height
+         FROM page_form_field v JOIN page p ON p.id = v.page_id WHERE p.batch_id = ?1
+         ORDER BY v.id",
+        12,
     ),
 ];
 

@@ -276,8 +276,8 @@ fn map_file(conn: &Connection, src: i64, dst: i64, new: bool) -> Result<(), Cata
     Ok(())
 }
 
-/// Copy the pages of source file `src_file` to file `file`, with their boxed fields, search
-/// fields and index entries; returns how many.
+/// Copy the pages of source file `src_file` to file `file`, with their boxed fields, forms,
+/// search fields and index entries; returns how many.
 fn merge_pages(
     conn: &Connection,
     src_file: i64,
@@ -326,12 +326,14 @@ fn copy_page(
          FROM src.page_boxed_field WHERE page_id = ?1 ORDER BY rowid",
     )?
     .execute(params![src_page, page])?;
-    index_merged_page(conn, page, text)?;
-    // After the index's own fields from the text: the boxed ID numbers `page.rs` adds.
+    super::form::copy_form(conn, src_page, page)?;
+    // The source's fields first, as its run wrote them (boxed ID numbers and the form's
+    // people before the text's, each value keeping its first reading); the index's own
+    // fields from the text then add nothing new.
     conn.prepare_cached(
         "INSERT OR IGNORE INTO main.page_field (page_id, kind, value, raw)
          SELECT ?2, kind, value, raw FROM src.page_field WHERE page_id = ?1",
     )?
     .execute(params![src_page, page])?;
-    Ok(())
+    index_merged_page(conn, page, text)
 }

@@ -1,7 +1,8 @@
 //! Recording the pages of a file: one `page` row per page OCR'd, with its words as a compact
-//! JSON array and its flags as comma-separated codes, and its search index entries
-//! (`search_index.rs`). SQLite does not maintain those contentless indexes by itself; pages
-//! are never updated or deleted, so inserting here keeps them in sync.
+//! JSON array and its flags as comma-separated codes, its form when it was read as one
+//! (`form.rs`) and its search index entries (`search_index.rs`). SQLite does not maintain
+//! those contentless indexes by itself; pages are never updated or deleted, so inserting
+//! here keeps them in sync.
 
 use rusqlite::{params, Connection};
 
@@ -63,6 +64,8 @@ fn insert_rows(
     ])?;
     let id = conn.last_insert_rowid();
     insert_boxed_fields(conn, id, page)?;
+    super::form::insert_form(conn, id, page.form.as_ref())?;
+    super::form::index_form(conn, id, page.form.as_ref())?;
     super::search_index::index_page(conn, id, &page.text)
 }
 

@@ -238,6 +238,9 @@ CREATE INDEX file_sha256 ON file(sha256);
     super::chain_cover::MIGRATION,
     // 11: where merged batches came from, covered by the chain (see `merge.rs`).
     super::merge::MIGRATION,
+    // 12: pages read as forms, their values, and the chain leaves that cover them (see
+    // `form.rs`).
+    super::form::MIGRATION,
 ];
 
 /// The first schema, for tests that build an old catalog.

@@ -1,10 +1,11 @@
 //! One dossier as `sohoa show` presents it: its metadata and, for each page of its current
 //! files in reading order (natural sort of paths, then page index), the checksum, dpi, OCR
-//! confidence, flags and text.
+//! confidence, flags and text, and the form it was read as (see `form_read.rs`).
 
 use super::duplicate::FilePlace;
 use super::error::During;
 use super::{Catalog, CatalogError};
+use crate::model::FormRecord;
 
 /// A dossier and its pages.
 #[derive(Debug, Clone)]
@@ -39,6 +40,8 @@ pub struct PageView {
     pub skew: f64,
     /// Where the same bytes were archived first, for a page of a duplicate file.
     pub duplicate_of: Option<FilePlace>,
+    /// The form the page was read as, with its values.
+    pub form: Option<FormRecord>,
 }
 
 impl Catalog {
@@ -58,7 +61,7 @@ impl Catalog {
             .prepare_cached(
                 "SELECT c.rel_path, p.page_index, f.sha256, p.dpi_x, p.dpi_y, p.confidence,
                      p.flags, p.text, p.rotation, p.skew,
-                     ocol.code, od.code, o.rel_path, o.version, oc.file_id IS NOT NULL
+                     ocol.code, od.code, o.rel_path, o.version, oc.file_id IS NOT NULL, p.id
                  FROM current_file c JOIN file f ON f.id = c.file_id
                  JOIN page p ON p.file_id = f.id
                  LEFT JOIN file_duplicate fd ON fd.file_id = f.id
@@ -70,12 +73,13 @@ impl Catalog {
             )
             .during("read dossier pages")?;
         let rows = stmt.query_map([id], |r| {
+            let page: i64 = r.get(15)?;
             let dpi = match (r.get::<_, Option<f64>>(3)?, r.get::<_, Option<f64>>(4)?) {
                 (Some(x), Some(y)) => Some((x, y)),
                 _ => None,
             };
             let flags: String = r.get(6)?;
-            Ok(PageView {
+            let view = PageView {
                 number: 0,
                 rel_path: r.get(0)?,
                 page_index: r.get(1)?,
@@ -100,11 +104,18 @@ impl Catalog {
                         current: r.get(14)?,
                     }),
                 },
-            })
+                form: None,
+            };
+            Ok((page, view))
         });
-        view.pages = rows
+        let pages: Vec<(i64, PageView)> = rows
             .and_then(Iterator::collect)
             .during("read dossier pages")?;
+        view.pages = Vec::with_capacity(pages.len());
+        for (page, mut p) in pages {
+            p.form = super::form_read::page_form(&self.conn, page)?;
+            view.pages.push(p);
+        }
         view.pages.sort_by(|a, b| {
             reading_order((&a.rel_path, a.page_index), (&b.rel_path, b.page_index))
         });

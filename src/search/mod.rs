@@ -7,9 +7,11 @@
 pub mod fields;
 pub mod fold;
 pub mod query;
+pub mod record_fields;
 pub mod snippet;
 
 pub use fields::{extract, normalise_id, Field, FieldKind};
 pub use fold::{exact, fold, Match};
 pub use query::{parse, Query, QueryError};
+pub use record_fields::record_fields;
 pub use snippet::{snippet, Snippet};
