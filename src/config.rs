@@ -185,26 +185,24 @@ pub struct Settings {
 /// How pages are read as forms (`[records]`).
 #[derive(Debug, Clone)]
 pub struct RecordSettings {
-    /// Whether pages are read as forms (`[records] enabled = true`). Off by default until
-    /// the catalog stores records and review shows their doubts.
+    /// Whether pages are read as forms (`[records] enabled`, on unless set to false).
     pub enabled: bool,
     /// The built-in forms and the office's own (`forms = "FILE"`).
     pub forms: crate::records::Forms,
     /// Confidence below which a value is unsure.
     pub sure: f32,
-    /// Whether an unsure or failed value puts its page in review (`unsure-fields`). Off
-    /// until records are stored and shown, so that review never holds a page for a
-    /// reason nobody can see.
+    /// Whether an unsure or failed value puts its page in review (`unsure-fields`); on
+    /// unless `[records] review = false` (an office that checks records elsewhere).
     pub review: bool,
 }
 
 impl Default for RecordSettings {
     fn default() -> RecordSettings {
         RecordSettings {
-            enabled: false,
+            enabled: true,
             forms: crate::records::Forms::built_in(),
             sure: DEFAULT_SURE,
-            review: false,
+            review: true,
         }
     }
 }
@@ -410,10 +408,10 @@ fn resolve_records(records: RecordsSection, base: &Path) -> Result<RecordSetting
         None => crate::records::Forms::built_in(),
     };
     Ok(RecordSettings {
-        enabled: records.enabled.unwrap_or(false),
+        enabled: records.enabled.unwrap_or(true),
         forms,
         sure,
-        review: records.review.unwrap_or(false),
+        review: records.review.unwrap_or(true),
     })
 }
 

@@ -499,7 +499,25 @@ fn the_same_path_with_other_bytes_becomes_a_new_version() {
 fn an_archive_from_before_merge_is_upgraded_and_merges() {
     let Sharded { place, .. } = sharded();
     let old = tempfile::tempdir().expect("temp");
-    common::copy_tree(&place.path().join("shard-0"), old.path());
+    // Before forms were read, a run wrote no form leaves: an old archive is a run without.
+    let config = std::fs::read_to_string(place.path().join("pipeline.toml")).expect("config");
+    let no_records = place.path().join("pipeline-no-records.toml");
+    std::fs::write(
+        &no_records,
+        format!("{config}\n[records]\nenabled = false\n"),
+    )
+    .expect("write");
+    let no_records = no_records.display().to_string();
+    let args = [
+        "--config",
+        &no_records,
+        "--archive",
+        "shard-0-old",
+        "run",
+        "--quiet",
+    ];
+    ok(&place.run(&[&args[..], &["--shard", "0/2"]].concat(), LIMIT));
+    common::copy_tree(&place.path().join("shard-0-old"), old.path());
     let leaves = |c: &rusqlite::Connection| -> i64 {
         c.query_row("SELECT count(*) FROM chain_leaf", [], |r| r.get(0))
             .expect("leaves")

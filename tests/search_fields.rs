@@ -220,6 +220,10 @@ fn an_archive_from_before_the_index_gets_its_fields_without_ocr() {
          DROP TABLE file_duplicate; DROP INDEX file_sha256;
          DROP TABLE chain_format; DROP INDEX chain_leaf_row; DROP TABLE object_repair;
          DROP TABLE merge_source; DROP TABLE page_form_field; DROP TABLE page_form;
+         DROP TRIGGER chain_leaf_append_only_delete;
+         DELETE FROM chain_leaf WHERE kind IN ('form', 'form-field');
+         CREATE TRIGGER chain_leaf_append_only_delete BEFORE DELETE ON chain_leaf
+         BEGIN SELECT RAISE(ABORT, 'chain_leaf is append-only'); END;
          CREATE VIRTUAL TABLE page_fts USING fts5(
              text, content='page', content_rowid='id',
              tokenize=\"unicode61 remove_diacritics 2\");

@@ -6,6 +6,10 @@ A page builder returns a list of blocks for the layout engine (see layout.py):
     ("wrap", text, style)    a paragraph wrapped to the text width
     ("cols", left, right)    two-column header; each side a list of (text, bold)
     ("space", lines)         vertical space, in line heights
+    ("fields", form, values) draws nothing: the page is a form of this id (as
+                             assets/forms.toml names it) printing these field
+                             values ({name: value}, "members": [row, ...]);
+                             written to truth/fields.jsonl
 Style keys: bold, align ("left" | "center" | "sign": centred in the right-hand
 signature column), indent (mm, first line), hang (mm, wrapped lines).
 """
@@ -63,6 +67,18 @@ BOLD_CENTER = {"bold": True, "align": "center"}
 BOLD = {"bold": True}
 SIGN = {"align": "sign"}            # centred in the right-hand signature column
 SIGN_BOLD = {"bold": True, "align": "sign"}
+
+
+def fields(form, **values):
+    """The form fields a page prints, exactly as printed (names in title case, the
+    full stop that ends a sentence left out): a block that draws nothing."""
+    return ("fields", form, values)
+
+
+def member_row(m):
+    """A person as a row of a form's table of people."""
+    return {"name": m["name"], "dob": m["dob"], "gender": m["sex"], "id_number": m["id"],
+            "relation": m["rel"]}
 
 
 def pick_place(rng, province=None, district=None, ward=None):
@@ -177,10 +193,16 @@ def form_page(ctx, rng):
         ("line", "NGƯỜI KÊ KHAI", SIGN_BOLD),
         ("space", 2.5),
         ("line", applicant["name"], SIGN),
+        # 6) Nơi thường trú and 9) Dân tộc are no fields of the CT01 definition.
+        fields("ct01", name=applicant["name"], dob=applicant["dob"], gender=applicant["sex"],
+               id_number=applicant["id"], phone=ctx["phone"], head_of_household=head["name"],
+               relation_to_head=applicant["rel"], head_id_number=head["id"],
+               request=f"Đăng ký thường trú vào hộ gia đình tại {p['address']}"),
     ]
 
 
 def form_page2(ctx, rng):
+    """The back of the declaration: no title, so no form of its own."""
     p, head = ctx["place"], ctx["members"][0]
     blocks = [("line", "16) Những thành viên trong hộ gia đình cùng thay đổi:", {})]
     for m in ctx["members"][1:]:
@@ -217,7 +239,12 @@ def register_page(ctx, rng, part=1):
               ("line", f"Tờ số {part:02d}", CENTER), ("space", 0.6)]
     if part == 1:
         blocks += [("line", f"Họ và tên chủ hộ: {members[0]['NAME']}", {}),
-                   ("wrap", f"Chỗ ở hiện nay: {p['address']}", {"hang": 8}), ("space", 0.5)]
+                   ("wrap", f"Chỗ ở hiện nay: {p['address']}", {"hang": 8}), ("space", 0.5),
+                   fields("household", head_of_household=members[0]["name"],
+                          address=p["address"])]
+    else:
+        blocks.append(fields("household"))
+    # The members stand in labelled blocks, not in a table: they are no "members" rows.
     for i, m in chosen:
         blocks += [
             ("line", f"{i}. Họ và tên: {m['NAME']}", BOLD),
@@ -258,6 +285,10 @@ def decision_page(ctx, rng):
     p, who = ctx["place"], ctx["members"][0]
     district = p["district"].upper()
     subject, article = ctx["subject"]
+    person = {"name": who["name"]}
+    if "{dob}" in article:
+        person["dob"] = who["dob"]
+    person["id_number"] = who["id"]
     return [
         ("cols", [(f"ỦY BAN NHÂN DÂN", True), (district, True),
                   (f"Số: {ctx['number']}/QĐ-UBND", False)],
@@ -278,6 +309,10 @@ def decision_page(ctx, rng):
         ("wrap", "Thời hạn thực hiện là 07 ngày làm việc kể từ ngày nhận được Quyết định "
                  "này. Kết quả được cập nhật vào Cơ sở dữ liệu quốc gia về dân cư.",
          {"indent": 10}),
+        # The relatives listed under Điều 1 are not the decision's person.
+        fields("quyet-dinh", issuer=f"Ủy ban nhân dân {p['district']}",
+               decision_number=f"{ctx['number']}/QĐ-UBND", subject=f"Về việc {subject}",
+               **person),
     ]
 
 
@@ -298,6 +333,7 @@ def decision_page2(ctx, rng):
         ("line", "PHÓ CHỦ TỊCH", SIGN_BOLD),
         ("space", 2.5),
         ("line", ctx["signer"]["name"], SIGN_BOLD),
+        fields("quyet-dinh", signer=ctx["signer"]["name"]),
         ("space", 1),
         ("line", "Nơi nhận:", BOLD),
         ("line", "- Như Điều 3;", {}),
@@ -307,7 +343,8 @@ def decision_page2(ctx, rng):
 
 
 def decision_list_page(ctx, rng):
-    """Attachment to a decision: the people it concerns, as text lines."""
+    """Attachment to a decision: the people it concerns, as text lines. Neither the
+    decision's header nor its signature: no form."""
     p = ctx["place"]
     blocks = [("line", "DANH SÁCH CÔNG DÂN", BOLD_CENTER),
               ("line", f"(Kèm theo Quyết định số {ctx['number']}/QĐ-UBND ngày "

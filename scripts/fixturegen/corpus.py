@@ -2,7 +2,9 @@
 scans, ground truth and manifest."""
 
 import hashlib
+import json
 import random
+import unicodedata
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -85,7 +87,8 @@ def blocks_of(part, ctx, rng):
 
 def render_page(part, ctx, dpi, fmt, collection, code, index, copy="-"):
     """One page: the degraded image, its truth lines, its skew in degrees
-    (counter-clockwise; for deskew tests) and its boxed ID numbers."""
+    (counter-clockwise; for deskew tests), its boxed ID numbers and its form
+    fields ((form, values) or None)."""
     rng, nprng = rngs(collection, code, str(index))
     pt = 13 if dpi < LOW_DPI else rng.choice(POINT_SIZES)
     blocks = blocks_of(part, ctx, rng)
@@ -96,7 +99,8 @@ def render_page(part, ctx, dpi, fmt, collection, code, index, copy="-"):
     ruled = part in forms.BUILDERS
     image, params = scan.degrade(mask, dpi, save.mode_of(fmt), nprng,
                                  RULED_SKEW if ruled else scan.MAX_SKEW)
-    return image, lines, f"{params['skew']:+.2f}", ",".join(forms.boxed_ids(blocks)) or "-"
+    return (image, lines, f"{params['skew']:+.2f}", ",".join(forms.boxed_ids(blocks)) or "-",
+            forms.page_fields(blocks))
 
 
 def kind_of(part):
@@ -110,6 +114,24 @@ def write_truth(path, lines):
     path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
 
 
+def nfc(value):
+    if isinstance(value, str):
+        return unicodedata.normalize("NFC", value)
+    if isinstance(value, list):
+        return [nfc(v) for v in value]
+    return {k: nfc(v) for k, v in value.items()}
+
+
+def field_record(collection, code, file, index, found):
+    """A line of truth/fields.jsonl, or None for a page of no form. "kind" repeats
+    "form" for field scorers that group pages by kind."""
+    if found is None:
+        return None
+    form, values = found
+    return {"collection": collection, "dossier": code, "file": file, "page_index": index,
+            "form": form, "kind": form, "fields": nfc(values)}
+
+
 def flags(dpi, part):
     found = (["low-dpi"] if dpi < LOW_DPI else []) + (["blank"] if part == "blank" else [])
     return ",".join(found) or "-"
@@ -120,14 +142,15 @@ def quality_for(collection, code, stem):
 
 
 def write_cu_tru(out, copy, spec):
-    """One folder-per-dossier dossier: one file per page. Returns manifest rows."""
+    """One folder-per-dossier dossier: one file per page. Returns manifest rows
+    and field records."""
     code, place, dpi, pages = spec
-    code, rows = renumber(code, copy), []
+    code, rows, records = renumber(code, copy), [], []
     ctx = content.context(rngs("cu-tru", code)[0], **place)
     for index, (stem, fmt, part, *level) in enumerate(pages, 1):
         copy_level = level[0] if level else "-"
-        image, lines, skew, ids = render_page(part, ctx, dpi, fmt, "cu-tru", code, index,
-                                              copy_level)
+        image, lines, skew, ids, found = render_page(part, ctx, dpi, fmt, "cu-tru", code,
+                                                     index, copy_level)
         name = f"{code}/{stem}.{save.extension(fmt)}"
         quality = quality_for("cu-tru", code, stem)
         path = out / "scans" / "cu-tru" / name
@@ -136,26 +159,30 @@ def write_cu_tru(out, copy, spec):
         write_truth(out / "truth" / "cu-tru" / code / f"{stem}.txt", lines)
         rows.append(["cu-tru", code, name, "1", str(dpi), save.describe(fmt, quality),
                      kind_of(part), flags(dpi, part), skew, copy_level, ids])
-    return rows
+        records.append(field_record("cu-tru", code, name, 1, found))
+    return rows, records
 
 
 def write_ket_qua(out, copy, spec):
-    """One file-per-dossier dossier: a multi-page TIFF. Returns manifest rows."""
+    """One file-per-dossier dossier: a multi-page TIFF. Returns manifest rows and
+    field records."""
     code, place, dpi, fmt, parts = spec
-    code, rows, images = renumber(code, copy), [], []
+    code, rows, records, images = renumber(code, copy), [], [], []
     ctx = content.context(rngs("ket-qua", code)[0], **place)
     quality = quality_for("ket-qua", code, code)
     for index, part in enumerate(parts, 1):
-        image, lines, skew, ids = render_page(part, ctx, dpi, fmt, "ket-qua", code, index)
+        image, lines, skew, ids, found = render_page(part, ctx, dpi, fmt, "ket-qua", code,
+                                                     index)
         images.append(image)
         write_truth(out / "truth" / "ket-qua" / code / f"{code}-p{index}.txt", lines)
         rows.append(["ket-qua", code, f"{code}.tif", str(index), str(dpi),
                      save.describe(fmt, quality), kind_of(part), flags(dpi, part), skew, "-",
                      ids])
+        records.append(field_record("ket-qua", code, f"{code}.tif", index, found))
     path = out / "scans" / "ket-qua" / f"{code}.tif"
     path.parent.mkdir(parents=True, exist_ok=True)
     save.write(path, images, fmt, dpi, quality)
-    return rows
+    return rows, records
 
 
 def run(task):
@@ -164,14 +191,19 @@ def run(task):
 
 
 def write_corpus(out, scale=1, jobs=1):
-    """Write every dossier (scale copies of the plan, in parallel) and the manifest."""
+    """Write every dossier (scale copies of the plan, in parallel), the manifest and
+    the form fields (truth/fields.jsonl, a line per page that is a form)."""
     out = Path(out)
     tasks = [(writer, out, copy, spec) for copy in range(scale)
              for writer, plan in ((write_cu_tru, CU_TRU), (write_ket_qua, KET_QUA))
              for spec in plan]
     with ProcessPoolExecutor(jobs) as pool:
-        rows = [row for rows in pool.map(run, tasks) for row in rows]
+        done = list(pool.map(run, tasks))
+    rows = [row for rows, _ in done for row in rows]
+    records = [r for _, records in done for r in records if r is not None]
     manifest = out / "truth" / "manifest.tsv"
     manifest.write_text("".join("\t".join(r) + "\n" for r in [MANIFEST_HEADER] + rows),
                         encoding="utf-8")
+    (out / "truth" / "fields.jsonl").write_text(
+        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
     return rows

@@ -4,7 +4,8 @@ thay đổi thông tin cư trú) and CT07 (Xác nhận thông tin về cư trú)
 the household members in a ruled table. Blocks for layout.py (see content.py);
 "comb" and "table" blocks are drawn by ruled.py."""
 
-from .content import BOLD, BOLD_CENTER, CENTER, MOTTO, NATIONAL, SIGN, SIGN_BOLD, date_line
+from .content import (BOLD, BOLD_CENTER, CENTER, MOTTO, NATIONAL, SIGN, SIGN_BOLD, date_line,
+                      fields, member_row)
 
 # Member table columns (mm, scaled to the text width): No., name, birth date, sex,
 # relation, ID number.
@@ -35,6 +36,11 @@ def ct01_page(ctx, rng):
         ("line", "NGƯỜI KÊ KHAI", SIGN_BOLD),
         ("space", 2),
         ("line", applicant["name"], SIGN),
+        # 6. Nơi cư trú is no field of the CT01 definition.
+        fields("ct01", name=applicant["name"], dob=applicant["dob"], gender=applicant["sex"],
+               id_number=applicant["id"], phone=ctx["phone"], head_of_household=head["name"],
+               relation_to_head=applicant["rel"], head_id_number=head["id"],
+               request="Đăng ký thường trú vào hộ gia đình"),
     ]
 
 
@@ -59,6 +65,9 @@ def ct07_page(ctx, rng):
         ("line", "TRƯỞNG CÔNG AN", SIGN_BOLD),
         ("space", 2),
         ("line", ctx["signer"]["name"], SIGN),
+        # 7. Tôn giáo and the signer are no fields of the CT07 definition.
+        fields("ct07", name=who["name"], dob=who["dob"], gender=who["sex"], id_number=who["id"],
+               ethnicity=who["ethnic"], permanent_address=p["address"]),
     ]
 
 
@@ -77,10 +86,20 @@ def members_page(ctx, rng):
         ("space", 0.6),
         ("line", date_line(p, ctx["date"]), SIGN),
         ("line", "NGƯỜI KÊ KHAI", SIGN_BOLD),
+        # The head's ID is printed in the head's row only (forms.toml: from_member).
+        fields("household", head_id_number=ctx["members"][0]["id"], address=p["address"],
+               members=[member_row(m) for m in ctx["members"]]),
     ]
 
 
 BUILDERS = {"ct01": ct01_page, "ct07": ct07_page, "members": members_page}
+
+
+def page_fields(blocks):
+    """The form a page is and the fields it prints, or None for a page of no form."""
+    found = [b for b in blocks if b[0] == "fields"]
+    assert len(found) <= 1, found
+    return (found[0][1], found[0][2]) if found else None
 
 
 def boxed_ids(blocks):

@@ -113,6 +113,7 @@ class Page:
         self.truth.extend(text for text, _ in right)
 
     def render(self, blocks):
+        # "fields" blocks (a form page's field values, content.py) draw nothing.
         for block in blocks:
             kind = block[0]
             if kind == "line":

@@ -104,11 +104,11 @@ impl FileReading {
 fn read_form(record: &mut PageRecord, ctx: &WorkerContext<'_>) {
     let Some(settings) = ctx.records else { return };
     record.form = crate::records::read(&record.words, &record.fields, &settings.forms, ctx.today);
-    if record
+    let unsure = record
         .form
         .as_ref()
-        .is_some_and(|f| f.is_unsure(settings.sure))
-    {
+        .is_some_and(|f| f.is_unsure(settings.sure));
+    if settings.review && unsure {
         record.flags.push(PageFlag::UnsureFields);
     }
 }

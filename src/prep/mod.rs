@@ -25,6 +25,7 @@ mod complete;
 mod digits;
 mod gray;
 mod ids;
+mod letters;
 mod lines;
 mod measure;
 mod order;

@@ -12,7 +12,7 @@ use crate::ocr::{Engine, OcrError, OcrInput, Recognition};
 use super::clean::clean;
 use super::complete::{self, Rect};
 use super::gray::{px_per_mm, Gray};
-use super::{comb, digits, ids, order, row_starts, surname, text, PageRead};
+use super::{comb, digits, ids, letters, order, row_starts, surname, text, PageRead};
 
 /// Most rows read again on one page: past this the page is flagged rather than read row
 /// by row (a page the engine could not lay out at all).
@@ -134,7 +134,8 @@ pub fn read_cleaned(
 }
 
 /// The last steps of a reading: the page's tables found, their empty cells read, the words
-/// put in reading order, surnames' marks restored and the text rebuilt. Returns the time
+/// put in reading order, letters foreign to Vietnamese mended, surnames' marks restored and
+/// the text rebuilt. Returns the time
 /// spent outside the engine; the engine's is added to the recognition's.
 fn in_reading_order(
     engine: &mut impl Engine,
@@ -153,6 +154,7 @@ fn in_reading_order(
     let engine_ms = t.elapsed().as_millis() as u64;
     recognition.engine_ms += engine_ms;
     recognition.words = order::reorder(std::mem::take(&mut recognition.words), &tables);
+    letters::mend(&mut recognition.words);
     surname::restore(&mut recognition.words);
     recognition.text = text::render(&recognition.words);
     Ok((started.elapsed().as_millis() as u64).saturating_sub(engine_ms))

@@ -4,7 +4,8 @@
 //!
 //! A name is recognised by its shape: two to five words, each set in capitals or with a
 //! capital initial, of letters only. When its first word is one of [`SURNAMES`] without
-//! (or with other) marks, it is written with that surname's marks, in the word's own case.
+//! (or with other) marks, it is written with that surname's marks, in the word's own case,
+//! and is as sure as the rest of the name.
 //! Only surnames whose unmarked form starts no common phrase of these documents are here
 //! (not Đặng: ĐĂNG KÝ; not Hồ: HỘ KHẨU; not Phạm: PHẨM CHẤT), and a word after NGUYÊN that
 //! makes it a word of its own (NGUYÊN QUÁN, NGUYÊN ĐƠN) keeps it.
@@ -29,14 +30,17 @@ pub fn restore(words: &mut [Word]) {
         let Some(surname) = SURNAMES.iter().find(|s| fold(s) == fold(&words[i].text)) else {
             continue;
         };
-        if words[i].text.to_lowercase() == surname.to_lowercase() {
-            continue;
-        }
         let next = words[i + 1].text.to_lowercase();
         if NOT_A_NAME.contains(&next.as_str()) {
             continue;
         }
         words[i].text = in_case_of(surname, &words[i].text);
+        // The engine's doubt about such a word is its marks (it gives NGUYÊN a confidence
+        // of 0 where the letters are plain), and the surname settles them: the word is as
+        // sure as the rest of the name.
+        let rest = words[i + 1..i + run].iter().map(|w| w.confidence);
+        let rest = rest.fold(f32::INFINITY, f32::min);
+        words[i].confidence = words[i].confidence.max(rest);
     }
 }
 
@@ -108,6 +112,16 @@ mod tests {
         assert_eq!(restored("tên: NGUYÊN VĂN HƯNG"), "tên: NGUYỄN VĂN HƯNG");
         assert_eq!(restored("chủ hộ: TRÂN THỊ HOA"), "chủ hộ: TRẦN THỊ HOA");
         assert_eq!(restored("1 Huynh Mỹ Vy 1975"), "1 Huỳnh Mỹ Vy 1975");
+    }
+
+    #[test]
+    fn a_surname_unsure_of_its_marks_is_as_sure_as_the_rest_of_its_name() {
+        let mut words = line("tên: NGUYÊN VĂN HƯNG");
+        words[1].confidence = 0.0;
+        words[3].confidence = 85.0;
+        restore(&mut words);
+        assert_eq!(words[1].text, "NGUYỄN");
+        assert_eq!(words[1].confidence, 85.0);
     }
 
     #[test]

@@ -1,8 +1,9 @@
 //! The labelled fields of a form on a page: every label of the form (and its stop phrases)
-//! is looked for; where finds overlap the longest label wins, so "Họ, chữ đệm và tên chủ
-//! hộ" is not also "Họ, chữ đệm và tên". A value runs from its label to the next label or
-//! the end of its line, and on to following lines as far as the field allows while they
-//! continue it (a line that starts in lower case, or after a comma).
+//! is looked for, a capitalised label only where it is printed with its capital; where
+//! finds overlap the longest label wins, so "Họ, chữ đệm và tên chủ hộ" is not also "Họ,
+//! chữ đệm và tên". A value runs from its label to the next label or the end of its line,
+//! and on to following lines as far as the field allows while they continue it (a line
+//! that starts in lower case, or after a comma).
 
 use std::ops::Range;
 
@@ -18,6 +19,8 @@ struct Mark {
     range: Range<usize>,
     /// The label as the definition spells it.
     label: Option<String>,
+    /// Its place among its field's labels: the first a definition lists is preferred.
+    rank: usize,
 }
 
 /// The labels of `form` as they stand on the page, in page order.
@@ -27,10 +30,17 @@ fn marks(page: &PageText, form: &FormDef) -> Vec<Mark> {
         .fields
         .iter()
         .enumerate()
-        .flat_map(|(i, f)| f.labels.iter().map(move |l| (Some(i), l)))
-        .chain(form.stops.iter().map(|s| (None, s)));
-    for (field, label) in labels {
+        .flat_map(|(i, f)| f.labels.iter().enumerate().map(move |l| (Some(i), l)))
+        .chain(form.stops.iter().map(|s| (None, (0, s))));
+    for (field, (rank, label)) in labels {
+        let capital = label.chars().next().is_some_and(char::is_uppercase);
         for f in page.find(label) {
+            // A label printed with a capital is a label only where it is so printed: the
+            // same words in running text ("do thay đổi họ, chữ đệm và tên") are the value.
+            let initial = page.chars[f.start];
+            if capital && initial.is_lowercase() {
+                continue;
+            }
             let len = label.chars().count();
             finds.push((
                 len,
@@ -38,6 +48,7 @@ fn marks(page: &PageText, form: &FormDef) -> Vec<Mark> {
                     field,
                     range: f.start..f.end,
                     label: Some(label.clone()),
+                    rank,
                 },
             ));
         }
@@ -68,12 +79,24 @@ pub enum Read {
 /// The values of the form's labelled fields, each with its field's index.
 pub fn read(page: &PageText, form: &FormDef, boxed: &[BoxedField]) -> Vec<(usize, Read)> {
     let marks = marks(page, form);
-    let mut out = Vec::new();
+    let mut out: Vec<(usize, Read)> = Vec::new();
     for (i, def) in form.fields.iter().enumerate() {
-        let mut mine: Vec<&Mark> = marks.iter().filter(|m| m.field == Some(i)).collect();
+        let within = match &def.with {
+            Some(with) => match clause_after(page, form, with, &out) {
+                Some(r) => r,
+                None => continue,
+            },
+            None => 0..page.chars.len(),
+        };
+        let mut mine: Vec<&Mark> = marks
+            .iter()
+            .filter(|m| m.field == Some(i) && within.contains(&m.range.start))
+            .collect();
         if def.last {
             mine.reverse();
         }
+        // Stable: within one label, page order (or the reverse, for `last`) stays.
+        mine.sort_by_key(|m| m.rank);
         let found = mine.iter().find_map(|m| {
             if def.below {
                 below(page, def, m, &marks).map(Read::Text)
@@ -89,31 +112,93 @@ pub fn read(page: &PageText, form: &FormDef, boxed: &[BoxedField]) -> Vec<(usize
     out
 }
 
+/// Where a field `with` another may stand: from the end of that field's value to the end
+/// of its clause (a `;`, a full stop before a capital, or a line starting a list item).
+fn clause_after(
+    page: &PageText,
+    form: &FormDef,
+    with: &str,
+    found: &[(usize, Read)],
+) -> Option<Range<usize>> {
+    let start = found.iter().find_map(|(i, r)| match r {
+        Read::Text(c) if form.fields[*i].name == with => Some(c.range.end),
+        _ => None,
+    })?;
+    let chars = &page.chars;
+    let mut end = start;
+    while end < chars.len() {
+        let next = chars.get(end + 1).copied().unwrap_or(' ');
+        let after = chars.get(end + 2).copied().unwrap_or('A');
+        let stop = match chars[end] {
+            ';' => true,
+            // A sentence ends where the next starts with a capital; a comma misread as a
+            // full stop ("Lê Gia Tùng. số định danh") does not end it.
+            '.' => next.is_whitespace() && after.is_uppercase(),
+            '\n' => next == '-' || next == '+',
+            _ => false,
+        };
+        if stop {
+            break;
+        }
+        end += 1;
+    }
+    Some(start..end)
+}
+
 /// The value after a label, up to the next label, over as many lines as the field allows.
+/// A stop phrase ends the value's part of a line but not the value: in a two-column header
+/// read as one, "ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI …" goes on with "THÀNH PHỐ THANH HÓA" on
+/// the next line.
 fn after(page: &PageText, def: &FieldDef, mark: &Mark, marks: &[Mark]) -> Option<Cut> {
     let start = if def.keep_label {
         mark.range.start
     } else {
         mark.range.end
     };
-    let next_mark = marks
-        .iter()
-        .map(|m| m.range.start)
-        .find(|&s| s >= mark.range.end)
-        .unwrap_or(page.chars.len());
-    let mut end = page.line_end(mark.range.end);
-    for _ in 1..def.lines {
-        if end >= page.chars.len() || end >= next_mark || !continues(page, start, end) {
+    let mut part = start..part_end(page, marks, mark.range.end);
+    // A label that ends its line (a sentence wrapped after "sinh ngày") has its value at
+    // the start of the next one.
+    let bare = tokens(page, mark.range.end..part.end).is_empty();
+    if bare && !def.keep_label && ends_line(page, part.end) && part.end < page.chars.len() {
+        part = part.end + 1..part_end(page, marks, part.end + 1);
+    }
+    let mut parts = vec![part];
+    while parts.len() < def.lines {
+        let last = parts[parts.len() - 1].end;
+        let at = page.line_end(last);
+        let by_label = !ends_line(page, last)
+            && marks
+                .iter()
+                .any(|m| m.range.start == last && m.field.is_some());
+        if by_label || at >= page.chars.len() {
             break;
         }
-        end = page.line_end(end + 1);
+        let next = at + 1..part_end(page, marks, at + 1);
+        if !continues(page, &parts, &next) {
+            break;
+        }
+        parts.push(next);
     }
-    let end = end.min(next_mark);
-    let mut c = cut(def.kind, &tokens(page, start..end))?;
+    let words: Vec<_> = parts.iter().flat_map(|p| tokens(page, p.clone())).collect();
+    let mut c = cut(def.kind, &words)?;
     if def.keep_label {
         c.value = spelled(page, mark, &c.value);
     }
     Some(c)
+}
+
+/// Where the part of a value from `at` ends: the next label or stop, or the line's end.
+fn part_end(page: &PageText, marks: &[Mark], at: usize) -> usize {
+    let next_mark = marks
+        .iter()
+        .map(|m| m.range.start)
+        .find(|&s| s >= at)
+        .unwrap_or(page.chars.len());
+    page.line_end(at).min(next_mark)
+}
+
+fn ends_line(page: &PageText, at: usize) -> bool {
+    at >= page.chars.len() || page.chars[at] == '\n'
 }
 
 /// A value that starts with its label, the label spelled as the definition does (the
@@ -155,22 +240,22 @@ fn in_boxes(
         .cloned()
 }
 
-/// Whether the line after the break at `at` continues the value that starts at `start`:
-/// it does not start a new item (a number, a label with its colon), the value so far does
-/// not end a sentence, and it is in capitals when the value is (a heading of two lines) and
-/// not otherwise (the heading that follows a subject).
-fn continues(page: &PageText, start: usize, at: usize) -> bool {
-    let end = page.line_end(at + 1);
-    let next = tokens(page, at + 1..end);
-    let Some(first) = next.first() else {
+/// Whether the line part `next` continues the value made of `parts`: it does not start a
+/// new item (a number, a label with its colon), the value so far does not end a sentence,
+/// and it is in capitals when the value is (a heading of two lines) and not otherwise (the
+/// heading that follows a subject).
+fn continues(page: &PageText, parts: &[Range<usize>], next: &Range<usize>) -> bool {
+    let line = tokens(page, next.clone());
+    let Some(first) = line.first() else {
         return false;
     };
-    let before = page.chars[start..at]
+    let so_far: Vec<char> = parts
         .iter()
-        .rev()
-        .find(|c| !c.is_whitespace());
+        .flat_map(|p| page.chars[p.clone()].to_vec())
+        .collect();
+    let before = so_far.iter().rev().find(|c| !c.is_whitespace());
     let ended = before.is_some_and(|c| matches!(c, '.' | ';' | ':'));
-    let labelled = next.iter().take(6).any(|t| t.text.ends_with(':'));
+    let labelled = line.iter().take(6).any(|t| t.text.ends_with(':'));
     let capitals = |s: &[char]| {
         let letters = s.iter().filter(|c| c.is_alphabetic());
         let (upper, all) = letters.fold((0, 0), |(u, a), c| {
@@ -178,7 +263,7 @@ fn continues(page: &PageText, start: usize, at: usize) -> bool {
         });
         all > 0 && upper * 10 >= all * 8
     };
-    let same_case = capitals(&page.chars[start..at]) == capitals(&page.chars[at + 1..end]);
+    let same_case = capitals(&so_far) == capitals(&page.chars[next.clone()]);
     !ended && !labelled && !is_item_number(&first.text) && same_case
 }
 
@@ -263,6 +348,30 @@ mod tests {
             get(&v, "request"),
             Some("Đăng ký thường trú vào hộ tại Số 115, phường Hàng Bạc, quận Hoàn Kiếm")
         );
+    }
+
+    #[test]
+    fn a_decisions_person_keeps_their_own_date_and_id_not_a_relatives() {
+        let v = values(
+            "quyet-dinh",
+            &[
+                "Điều 1. Xóa đăng ký thường trú đối với công dân NGUYỄN QUỐC SƠN, số",
+                "định danh cá nhân 048055615254, tại Số 202 đường Trần Phú.",
+                "- Huỳnh Thị Ngọc, sinh ngày 04/11/1952, số định danh 048152698617;",
+            ],
+        );
+        assert_eq!(get(&v, "name"), Some("Nguyễn Quốc Sơn"));
+        assert_eq!(get(&v, "id_number"), Some("048055615254"));
+        assert_eq!(get(&v, "dob"), None);
+        let v = values(
+            "quyet-dinh",
+            &[
+                "Điều 1. Điều chỉnh thông tin của công dân TRẦN MINH LƯỢNG, sinh ngày",
+                "24/04/1961, số định danh cá nhân 075061369399, trong Cơ sở dữ liệu.",
+            ],
+        );
+        assert_eq!(get(&v, "dob"), Some("24/04/1961"));
+        assert_eq!(get(&v, "id_number"), Some("075061369399"));
     }
 
     #[test]

@@ -34,6 +34,8 @@ pub enum ValueKind {
     Email,
     Code,
     Amount,
+    /// A relation to the head of household, from a closed list (`relation.rs`).
+    Relation,
     Text,
 }
 
@@ -53,6 +55,10 @@ pub struct FieldDef {
     #[serde(default)]
     pub last: bool,
     pub from_member: Option<String>,
+    /// The value belongs to the person of this (earlier) field: it is looked for only in
+    /// the clause after that field's value (a date of birth after the name it follows in a
+    /// decision that lists relatives too).
+    pub with: Option<String>,
 }
 
 fn one() -> usize {
@@ -140,6 +146,15 @@ fn check(form: &FormDef) -> Result<(), String> {
     }
     if let Some(f) = form.fields.iter().find(|f| f.labels.is_empty()) {
         return Err(format!("field {} has no label", f.name));
+    }
+    for (i, f) in form.fields.iter().enumerate() {
+        let Some(with) = &f.with else { continue };
+        if !form.fields[..i].iter().any(|e| &e.name == with) {
+            return Err(format!(
+                "field {} is `with` {with}, which is not before it",
+                f.name
+            ));
+        }
     }
     if let Some(t) = &form.table {
         if t.header.len() != t.columns.len() {

@@ -111,6 +111,7 @@ fn kind_of(column: &str) -> ValueKind {
         "dob" => ValueKind::Date,
         "gender" => ValueKind::Gender,
         "id_number" => ValueKind::Id,
+        "relation" => ValueKind::Relation,
         _ => ValueKind::Text,
     }
 }
@@ -136,7 +137,7 @@ fn row(tokens: &[Token], columns: &[(String, ValueKind)]) -> Vec<(String, Cut)> 
     for (i, (name, kind)) in columns.iter().enumerate() {
         let next = columns.get(i + 1).map(|c| c.1);
         let end = match kind {
-            ValueKind::Name | ValueKind::Text => (at..tokens.len())
+            ValueKind::Name | ValueKind::Text | ValueKind::Relation => (at..tokens.len())
                 .find(|&j| j > at && next.is_some_and(|n| starts(n, &tokens[j].text)))
                 .unwrap_or(tokens.len()),
             _ => tokens.len(),
@@ -150,7 +151,10 @@ fn row(tokens: &[Token], columns: &[(String, ValueKind)]) -> Vec<(String, Cut)> 
                 .position(|t| t.range.start >= c.range.end)
                 .unwrap_or(tokens.len());
             out.push((name.clone(), c));
-        } else if matches!(kind, ValueKind::Name | ValueKind::Text) {
+        } else if matches!(
+            kind,
+            ValueKind::Name | ValueKind::Text | ValueKind::Relation
+        ) {
             at = end;
         }
     }

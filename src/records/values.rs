@@ -99,6 +99,7 @@ pub fn cut(kind: ValueKind, tokens: &[Token]) -> Option<Cut> {
             (t.contains('/') && t.chars().any(|c| c.is_ascii_digit())).then(|| t.to_string())
         }),
         ValueKind::Amount => first(tokens, 8, amount),
+        ValueKind::Relation => super::relation::relation(tokens).or_else(|| text(tokens)),
         ValueKind::Text => text(tokens),
     }
 }
