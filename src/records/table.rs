@@ -101,7 +101,27 @@ fn header(page: &PageText, table: &TableDef) -> Option<(usize, Vec<(String, Valu
             best = Some((end, cols));
         }
     }
-    best
+    best.map(|(end, cols)| (end, completed(cols, table)))
+}
+
+/// The header's columns with those it lacks put back, each after the column it follows in
+/// the definition: a header whose cells wrap over two or three lines holds only part of its
+/// labels on any one of them ("Ngày, tháng, / năm sinh", "Giới / tính"), yet its rows still
+/// hold every column.
+fn completed(mut cols: Vec<(String, ValueKind)>, table: &TableDef) -> Vec<(String, ValueKind)> {
+    let all = in_order(table);
+    for (i, (name, kind)) in all.iter().enumerate() {
+        if cols.iter().any(|(n, _)| n == name) {
+            continue;
+        }
+        let after = all[..i]
+            .iter()
+            .rev()
+            .find_map(|(p, _)| cols.iter().position(|(n, _)| n == p))
+            .map_or(0, |p| p + 1);
+        cols.insert(after, (name.clone(), *kind));
+    }
+    cols
 }
 
 /// How a member column's values are cut.
@@ -229,5 +249,30 @@ mod tests {
             .map(|(_, v)| v.as_str());
         assert_eq!(relation, Some("Chủ hộ"));
         assert_eq!(r[0].len(), 5);
+    }
+
+    #[test]
+    fn a_header_wrapped_over_lines_still_gives_every_column() {
+        // The first line of a three-line header: "Ngày, tháng, năm sinh" and "Giới tính"
+        // wrap, so only the name, ID and relation labels are whole on it.
+        let r = rows(
+            "household",
+            &[
+                "TT Họ, chữ đệm và tên Ngày, tháng, Giới Số định danh cá Quan hệ",
+                "năm sinh tính nhân với chủ hộ",
+                "1 Lê Xuân Quyết 13/09/1945 Nam 027045115971 Chủ hộ",
+                "2 Trần Thị Hoa 02/03/1950 Nữ 027150000123 Vợ",
+            ],
+        );
+        assert_eq!(r.len(), 2);
+        let got: Vec<(&str, &str)> = r[1].iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+        let want = [
+            ("name", "Trần Thị Hoa"),
+            ("dob", "02/03/1950"),
+            ("gender", "Nữ"),
+            ("id_number", "027150000123"),
+            ("relation", "Vợ"),
+        ];
+        assert_eq!(got, want);
     }
 }
