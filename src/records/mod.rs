@@ -6,6 +6,7 @@
 pub mod check;
 mod fields;
 pub mod forms;
+mod phrases;
 mod relation;
 mod table;
 mod text;

@@ -140,7 +140,45 @@ fn email(token: &str) -> Option<String> {
     };
     let (user, host) = t.split_once('@')?;
     let ok = !user.is_empty() && host.contains('.') && !host.contains('@');
-    ok.then_some(t)
+    ok.then(|| format!("{user}@{}", provider(host).unwrap_or(host)))
+}
+
+/// Mail providers most addresses on residence forms are at.
+const PROVIDERS: [&str; 14] = [
+    "gmail.com",
+    "yahoo.com",
+    "yahoo.com.vn",
+    "outlook.com",
+    "outlook.com.vn",
+    "hotmail.com",
+    "icloud.com",
+    "live.com",
+    "mail.com",
+    "ymail.com",
+    "msn.com",
+    "protonmail.com",
+    "zoho.com",
+    "aol.com",
+];
+
+/// The provider a host misread by a letter or two is ("2gmail.com", "gmai].com",
+/// "ouilook.com.vn"): the one nearest, when no other is as near. A host of its own, far
+/// from every provider, is kept as read.
+fn provider(host: &str) -> Option<&'static str> {
+    if PROVIDERS.contains(&host) {
+        return None;
+    }
+    let mut near: Vec<(usize, &'static str)> = PROVIDERS
+        .iter()
+        .map(|p| (strsim::osa_distance(host, p), *p))
+        .filter(|&(d, _)| d <= 2)
+        .collect();
+    near.sort();
+    match near[..] {
+        [(d, p), (e, _), ..] if d < e => Some(p),
+        [(_, p)] => Some(p),
+        _ => None,
+    }
 }
 
 /// `D/M/YYYY` with `/`, `.` or `-` between, as `DD/MM/YYYY`.
@@ -248,7 +286,7 @@ pub fn title_case(word: &str) -> String {
 }
 
 /// Every token, joined by single spaces, without a trailing item number (`… Nam 3.`) or
-/// trailing punctuation.
+/// trailing punctuation, known phrases given their marks.
 fn text(tokens: &[Token]) -> Option<Cut> {
     // `Kinh 6. Tôn giáo: Không`: an item number starts the next item.
     let mut end = (1..tokens.len())
@@ -263,7 +301,8 @@ fn text(tokens: &[Token]) -> Option<Cut> {
         .map(|t| t.text.as_str())
         .collect::<Vec<_>>()
         .join(" ");
-    let value = joined.trim_end_matches([',', '.', ';', ':']).to_string();
+    // Free text is where the engine's misread marks stay unnoticed by any check.
+    let value = super::phrases::mend(joined.trim_end_matches([',', '.', ';', ':']));
     (!value.is_empty()).then(|| Cut {
         value,
         range: kept[0].range.start..kept[end - 1].range.end,
@@ -327,6 +366,23 @@ mod tests {
         assert_eq!(
             read(Email, ": an71(gmail.com").as_deref(),
             Some("an71@gmail.com")
+        );
+        assert_eq!(
+            read(Email, ": an71@2gmail.com").as_deref(),
+            Some("an71@gmail.com")
+        );
+        assert_eq!(
+            read(Email, ": an72@ouilook.com.vn").as_deref(),
+            Some("an72@outlook.com.vn")
+        );
+        // An office's own host, and one as near to two providers, are kept as read.
+        assert_eq!(
+            read(Email, ": vp@ubnd.gialai.gov.vn").as_deref(),
+            Some("vp@ubnd.gialai.gov.vn")
+        );
+        assert_eq!(
+            read(Email, ": an73@email.com").as_deref(),
+            Some("an73@email.com")
         );
         assert_eq!(
             read(Phone, ": 0993663055 6. Email").as_deref(),
