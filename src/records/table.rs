@@ -14,6 +14,9 @@ const MIN_HEADER_LABELS: usize = 3;
 /// Lines without a row number after which the table has ended.
 const GAP_LINES: usize = 2;
 
+/// Most tokens before a row's first value that can be its number and the marks around it.
+const LEAD_TOKENS: usize = 2;
+
 /// Fewest values a line must give, a name among them, to be a row of people.
 const MIN_ROW_VALUES: usize = 3;
 
@@ -28,15 +31,7 @@ pub fn read(page: &PageText, table: &TableDef) -> Vec<Vec<(String, Cut)>> {
         let from = if at == 0 { 0 } else { at + 1 };
         let end = page.line_end(from);
         let line = tokens(page, from..end);
-        let cells = line.split_first().map(|(first, rest)| {
-            // The row number, often misread with a ruling beside it ("{1", "I3").
-            let rest = if is_row_number(&first.text) {
-                rest
-            } else {
-                &line[..]
-            };
-            row(rest, &columns)
-        });
+        let cells = (!line.is_empty()).then(|| row(after_number(&line), &columns));
         match cells {
             Some(cells) if is_row(&cells) => {
                 rows.push(cells);
@@ -136,6 +131,18 @@ fn kind_of(column: &str) -> ValueKind {
     }
 }
 
+/// A row's tokens after its number: the number is often misread with a ruling beside it
+/// ("{1", "I3", "| 1") or read as marks alone ("`", "_-"), and is never a value.
+fn after_number(line: &[Token]) -> &[Token] {
+    let junk = |t: &Token| !t.text.chars().any(char::is_alphanumeric);
+    let lead = line
+        .iter()
+        .take(LEAD_TOKENS)
+        .take_while(|t| junk(t) || is_row_number(&t.text))
+        .count();
+    &line[lead..]
+}
+
 /// A short token that holds a digit and no name: a row number, however misread.
 fn is_row_number(token: &str) -> bool {
     let chars = token.chars().count();
@@ -176,6 +183,10 @@ fn row(tokens: &[Token], columns: &[(String, ValueKind)]) -> Vec<(String, Cut)> 
             ValueKind::Name | ValueKind::Text | ValueKind::Relation
         ) {
             at = end;
+        } else if !next.is_some_and(|n| starts(n, &tokens[at].text)) {
+            // A cell too garbled to be its column's value ("1670671980" for 16/06/1980) is
+            // passed over, so that the columns after it still find theirs.
+            at += 1;
         }
     }
     out
@@ -249,6 +260,32 @@ mod tests {
             .map(|(_, v)| v.as_str());
         assert_eq!(relation, Some("Chủ hộ"));
         assert_eq!(r[0].len(), 5);
+    }
+
+    #[test]
+    fn a_row_number_read_as_marks_and_a_garbled_cell_are_left_out() {
+        let r = rows(
+            "household",
+            &[
+                "TT Họ và tên Ngày sinh Giới tính Số định danh Quan hệ",
+                "` Lê Xuân Quyết 13/09/1945 Nam 027045115971 Chủ hộ",
+                "_- Trần Thị Hoa 02/03/1950 Nữ 027150000123 Vợ",
+                "| 3 Lê Văn An 01/01/1980 Nam 027080000456 Con",
+                "4 Lê Văn Ba 1670671980 Nam 027080000789 Con",
+            ],
+        );
+        let names: Vec<&str> = r
+            .iter()
+            .filter_map(|row| row.iter().find(|(n, _)| n == "name"))
+            .map(|(_, v)| v.as_str())
+            .collect();
+        assert_eq!(
+            names,
+            ["Lê Xuân Quyết", "Trần Thị Hoa", "Lê Văn An", "Lê Văn Ba"]
+        );
+        // The garbled date is left out; the columns after it are read.
+        let last: Vec<&str> = r[3].iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(last, ["name", "gender", "id_number", "relation"]);
     }
 
     #[test]

@@ -181,10 +181,11 @@ fn provider(host: &str) -> Option<&'static str> {
     }
 }
 
-/// `D/M/YYYY` with `/`, `.` or `-` between, as `DD/MM/YYYY`.
+/// `D/M/YYYY` with `/`, `.`, `-` or `:` between, as `DD/MM/YYYY`.
 pub fn date(token: &str) -> Option<String> {
     let t = trim_end(token);
-    let parts: Vec<&str> = t.split(['/', '.', '-']).collect();
+    // A slash is at times read as a colon ("05:07/2010"); a time has no year part.
+    let parts: Vec<&str> = t.split(['/', '.', '-', ':']).collect();
     let [d, m, y] = parts[..] else { return None };
     let num = |s: &str| -> Option<String> { s.chars().map(digit).collect() };
     let (d, m, y) = (num(d)?, num(m)?, num(y)?);
