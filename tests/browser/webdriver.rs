@@ -217,15 +217,6 @@ impl Browser {
         );
     }
 
-    /// The value of an element's property (`value` of an input).
-    pub fn property(&self, element: &str, name: &str) -> Value {
-        self.session(
-            "GET",
-            &format!("/element/{element}/property/{name}"),
-            json!({}),
-        )
-    }
-
     /// A PNG of the window.
     pub fn screenshot(&self) -> Vec<u8> {
         let b64 = self.session("GET", "/screenshot", json!({}));
