@@ -27,6 +27,7 @@ pub mod prep;
 pub mod progress;
 pub mod records;
 pub mod report;
+pub mod review;
 pub mod search;
 pub mod shard;
 pub mod store;

@@ -492,7 +492,7 @@ fn the_same_path_with_other_bytes_becomes_a_new_version() {
     ok(&a.run(&["verify"], LIMIT));
 }
 
-/// An archive written before `merge` existed (schema 10: no `merge_source` nor forms, a
+/// An archive written before `merge` existed (schema 10: no `merge_source`, forms nor reviews, a
 /// chain that knew no merged leaves) is upgraded by its owner's next command, its chain intact, and
 /// merges as any other.
 #[test]
@@ -526,7 +526,28 @@ fn an_archive_from_before_merge_is_upgraded_and_merges() {
         let c = catalog_of(old.path());
         let before = leaves(&c);
         c.execute_batch(
-            "DROP TABLE merge_source; DROP TABLE page_form_field; DROP TABLE page_form;
+            "DROP VIEW form_field_now;
+             DROP TRIGGER chain_link_append_only_update;
+             DROP TRIGGER chain_link_append_only_delete;
+             ALTER TABLE chain_link RENAME TO chain_link_v13;
+             CREATE TABLE chain_link (
+                 seq INTEGER PRIMARY KEY CHECK (seq >= 1),
+                 batch_id INTEGER UNIQUE REFERENCES batch(id),
+                 fixity_id INTEGER UNIQUE REFERENCES fixity_event(id),
+                 merkle_root TEXT NOT NULL CHECK (length(merkle_root) = 64),
+                 prev_hash TEXT NOT NULL CHECK (length(prev_hash) = 64),
+                 link_hash TEXT NOT NULL CHECK (length(link_hash) = 64),
+                 CHECK ((batch_id IS NULL) != (fixity_id IS NULL))
+             ) STRICT;
+             INSERT INTO chain_link SELECT seq, batch_id, fixity_id, merkle_root, prev_hash,
+                 link_hash FROM chain_link_v13;
+             DROP TABLE chain_link_v13;
+             CREATE TRIGGER chain_link_append_only_update BEFORE UPDATE ON chain_link
+             BEGIN SELECT RAISE(ABORT, 'chain_link is append-only'); END;
+             CREATE TRIGGER chain_link_append_only_delete BEFORE DELETE ON chain_link
+             BEGIN SELECT RAISE(ABORT, 'chain_link is append-only'); END;
+             DROP TABLE review;
+             DROP TABLE merge_source; DROP TABLE page_form_field; DROP TABLE page_form;
              DROP TRIGGER chain_leaf_append_only_update;
              DROP TRIGGER chain_leaf_append_only_delete;
              DROP INDEX chain_leaf_row;

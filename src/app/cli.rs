@@ -49,6 +49,7 @@ impl Cli {
             Command::Show(a) => a.lang,
             Command::Watch(a) => a.lang,
             Command::Merge(a) => a.lang,
+            Command::Review(a) => a.lang,
             Command::Completions(_) | Command::Manpage(_) => None,
         }
     }
@@ -75,10 +76,33 @@ pub enum Command {
     Search(super::lookup::SearchArgs),
     /// A dossier's metadata and pages; the text of one page with --page N
     Show(super::lookup::ShowArgs),
+    /// Serve the review station: a local web page to accept or correct what was flagged
+    Review(ReviewArgs),
     /// Print a completion script for a shell (bash, zsh, fish, powershell, elvish)
     Completions(CompletionsArgs),
     /// Print the manual page (roff), or write one per command into DIR
     Manpage(ManpageArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ReviewArgs {
+    /// Port to listen on [default: any free port]
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub port: u16,
+
+    /// Address to listen on; another than 127.0.0.1 lets other machines in (token still
+    /// needed)
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
+    pub bind: std::net::IpAddr,
+
+    /// Reviewer recorded with every decision [default: `operator` in the config, else the
+    /// login name]
+    #[arg(long, value_name = "NAME")]
+    pub operator: Option<String>,
+
+    /// Language of messages [default: `lang` in the config, else vi]
+    #[arg(long, value_enum)]
+    pub lang: Option<LangArg>,
 }
 
 #[derive(Debug, Args)]

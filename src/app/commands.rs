@@ -48,6 +48,7 @@ pub fn dispatch(cli: Cli) -> Outcome {
         Command::Verify(args) => super::verify_cmd::verify(&load()?, args),
         Command::Search(args) => super::lookup::search(&load()?, args),
         Command::Show(args) => super::lookup::show(&load()?, args),
+        Command::Review(args) => super::review_cmd::review(&load()?, args),
         Command::Completions(args) => super::manuals::completions(args),
         Command::Manpage(args) => super::manuals::manpage(args),
     }

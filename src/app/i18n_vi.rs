@@ -52,6 +52,13 @@ pub const VI: &[(&str, &str)] = &[
      "phần {0} trên {1}: số phần phải ít nhất là 1 và K phải nhỏ hơn nó (K/N với K từ 0 đến N-1)"),
     ("{} is not a shard like 0/4 (K/N with K in 0..N-1)",
      "{0} không phải một phần dạng 0/4 (K/N với K từ 0 đến N-1)"),
+    ("who is reviewing? give --operator NAME (or `operator` in pipeline.toml)",
+     "ai đang duyệt? hãy cho --operator TÊN (hoặc `operator` trong pipeline.toml)"),
+    ("cannot listen on {}: {}", "không lắng nghe được trên {0}: {1}"),
+    ("cannot draw a random token: {}", "không tạo được mã truy cập ngẫu nhiên: {0}"),
+    ("the review station stopped receiving requests: {}", "trạm duyệt đã ngừng nhận yêu cầu: {0}"),
+    ("page #{} cannot take this review: no such page, a value not of its form, or a page with no flag to clear",
+     "trang #{0} không nhận được quyết định duyệt này: không có trang đó, giá trị không thuộc biểu mẫu của trang, hoặc trang không có cờ nào để gỡ"),
     ("Ctrl-C will not stop cleanly: {}", "Ctrl-C sẽ không dừng gọn: {0}"),
     ("could not restart with OMP_THREAD_LIMIT=1: {}", "không khởi động lại được với OMP_THREAD_LIMIT=1: {0}"),
     // Configuration.

@@ -264,10 +264,17 @@ pub fn show(settings: &Settings, args: &ShowArgs) -> Outcome {
         }
         return Ok(Exit::Ok);
     }
+    let history = catalog
+        .review_history(&view.collection, &view.code)
+        .map_err(Failure::archive)?;
     if args.json {
-        println!("{}", show_out::dossier_json(&view));
+        let mut doc: serde_json::Value =
+            serde_json::from_str(&show_out::dossier_json(&view)).map_err(Failure::archive)?;
+        doc["reviews"] = serde_json::json!(history);
+        println!("{doc}");
     } else {
         print!("{}", show_out::dossier(&view, lang));
+        print!("{}", super::review_render::history(&history, lang));
     }
     Ok(Exit::Ok)
 }

@@ -20,6 +20,8 @@ mod progress;
 mod records_cmd;
 mod render;
 mod report;
+mod review_cmd;
+mod review_render;
 mod shard_arg;
 mod usage_error;
 mod verify_cmd;

@@ -47,6 +47,8 @@ pub enum ChainIssueKind {
     RecordAdded,
     /// A row its batch's link covers is gone.
     RecordRemoved,
+    /// A review row was changed after its link was appended.
+    ReviewAltered,
 }
 
 impl ChainIssueKind {
@@ -59,6 +61,7 @@ impl ChainIssueKind {
             ChainIssueKind::RecordChanged => "record-changed",
             ChainIssueKind::RecordAdded => "record-added",
             ChainIssueKind::RecordRemoved => "record-removed",
+            ChainIssueKind::ReviewAltered => "review-altered",
         }
     }
 }

@@ -2,7 +2,8 @@
 //! root of what it covers and the hash of the link before it. A batch's link covers a digest
 //! of every file and page row recorded with that batch (kept in `chain_leaf`, so verify can
 //! name the row that changed) and the batch row itself; a fixity event's link covers the
-//! event row and the root of the objects it checked. Since chain format 2 a batch's link also
+//! event row and the root of the objects it checked; a review's link covers its review row
+//! (`review.rs`), subject and single leaf alike. Since chain format 2 a batch's link also
 //! covers the rows and snapshots of `chain_cover.rs`. Called by `batch.rs` when a batch ends
 //! or is closed as interrupted, and by `fixity.rs`; read back by `audit.rs`.
 //!
@@ -152,10 +153,20 @@ pub(super) fn link_hash(seq: i64, prev: &str, subject: &ContentId, root: &str) -
     )
 }
 
+/// Digest of a review row (`review.rs`): the whole row, so a changed value, reviewer or
+/// time no longer gives its link's hash.
+pub(super) fn review_subject(
+    conn: &rusqlite::Connection,
+    review: i64,
+) -> Result<Option<ContentId>, CatalogError> {
+    row_subject(conn, super::review::REVIEW_SUBJECT_SQL, review, "review", 7)
+}
+
 /// What a new link is for.
 pub(super) enum Subject {
     Batch(i64),
     Fixity(i64),
+    Review(i64),
 }
 
 /// Append the link of an ended batch, storing its leaves. Part of the caller's transaction.
@@ -188,9 +199,10 @@ pub(super) fn append_link(
 ) -> Result<(), CatalogError> {
     let (prev_seq, prev_hash) = head(tx)?;
     let seq = prev_seq + 1;
-    let (batch, fixity, digest) = match subject {
-        Subject::Batch(id) => (Some(id), None, batch_subject(tx, id)?),
-        Subject::Fixity(id) => (None, Some(id), fixity_subject(tx, id)?),
+    let (batch, fixity, review, digest) = match subject {
+        Subject::Batch(id) => (Some(id), None, None, batch_subject(tx, id)?),
+        Subject::Fixity(id) => (None, Some(id), None, fixity_subject(tx, id)?),
+        Subject::Review(id) => (None, None, Some(id), review_subject(tx, id)?),
     };
     let digest = digest.ok_or(CatalogError::Sql {
         op: "link a row that does not exist",
@@ -199,10 +211,21 @@ pub(super) fn append_link(
     let root = root.to_hex();
     let hash = link_hash(seq, &prev_hash, &digest, &root);
     tx.prepare_cached(
-        "INSERT INTO chain_link (seq, batch_id, fixity_id, merkle_root, prev_hash, link_hash)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT INTO chain_link (seq, batch_id, fixity_id, review_id, merkle_root, prev_hash,
+             link_hash)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )
-    .and_then(|mut stmt| stmt.execute(params![seq, batch, fixity, root, prev_hash, hash.to_hex()]))
+    .and_then(|mut stmt| {
+        stmt.execute(params![
+            seq,
+            batch,
+            fixity,
+            review,
+            root,
+            prev_hash,
+            hash.to_hex()
+        ])
+    })
     .during("append a chain link")?;
     Ok(())
 }

@@ -1,7 +1,8 @@
 //! Recomputing the tamper-evident chain for `sohoa verify`: every link in order (no gap, each
 //! naming the hash of the one before), each link's hash from the batch or fixity row it
 //! covers, and for a batch the digests of its file and page rows against those stored when it
-//! was linked, so a change is named down to the row. Ended batches without a link are
+//! was linked, so a change is named down to the row; a review link's hash from its review
+//! row, naming the page reviewed. Ended batches without a link are
 //! reported too. Read-only; called by `audit.rs` inside its read transaction.
 
 use std::collections::HashMap;
@@ -9,7 +10,7 @@ use std::collections::HashMap;
 use rusqlite::Connection;
 
 use super::audit::{file_use, ChainIssue, ChainIssueKind, RowIssue};
-use super::chain::{self, batch_leaves, batch_subject, fixity_subject, link_hash};
+use super::chain::{self, batch_leaves, batch_subject, fixity_subject, link_hash, review_subject};
 use super::error::During;
 use super::CatalogError;
 use crate::content::ContentId;
@@ -19,6 +20,7 @@ struct Link {
     seq: i64,
     batch: Option<i64>,
     fixity: Option<i64>,
+    review: Option<i64>,
     root: String,
     prev: String,
     hash: String,
@@ -32,7 +34,7 @@ pub(super) fn audit_chain(
 ) -> Result<ChainState, CatalogError> {
     let mut stmt = conn
         .prepare(
-            "SELECT seq, batch_id, fixity_id, merkle_root, prev_hash, link_hash
+            "SELECT seq, batch_id, fixity_id, review_id, merkle_root, prev_hash, link_hash
              FROM chain_link ORDER BY seq",
         )
         .during("read the chain")?;
@@ -42,9 +44,10 @@ pub(super) fn audit_chain(
                 seq: row.get(0)?,
                 batch: row.get(1)?,
                 fixity: row.get(2)?,
-                root: row.get(3)?,
-                prev: row.get(4)?,
-                hash: row.get(5)?,
+                review: row.get(3)?,
+                root: row.get(4)?,
+                prev: row.get(5)?,
+                hash: row.get(6)?,
             })
         })
         .and_then(Iterator::collect)
@@ -78,10 +81,13 @@ fn check_link(
     issues: &mut Vec<ChainIssue>,
     rows: &mut Vec<RowIssue>,
 ) -> Result<(), CatalogError> {
-    let subject = match (link.batch, link.fixity) {
-        (Some(batch), _) => batch_subject(conn, batch)?,
-        (None, Some(fixity)) => fixity_subject(conn, fixity)?,
-        (None, None) => None,
+    let subject = match (link.batch, link.fixity, link.review) {
+        (Some(batch), _, _) => batch_subject(conn, batch)?,
+        (None, Some(fixity), _) => fixity_subject(conn, fixity)?,
+        (None, None, Some(review)) => review_subject(conn, review)?
+            // A review link's root is its row's digest as its only leaf.
+            .filter(|s| merkle_root(&[*s]).to_hex() == link.root),
+        (None, None, None) => None,
     };
     let uuid = match link.batch {
         Some(batch) => batch_uuid(conn, batch)?,
@@ -97,7 +103,10 @@ fn check_link(
     let intact = subject
         .is_some_and(|s| link_hash(link.seq, &link.prev, &s, &link.root).to_hex() == link.hash);
     if !intact {
-        issues.push(altered.clone());
+        match link.review {
+            Some(review) => issues.push(review_issue(conn, link.seq, review)?),
+            None => issues.push(altered.clone()),
+        }
     }
     if let Some(batch) = link.batch {
         let found = check_rows(conn, batch, link, uuid.as_deref(), issues, rows)?;
@@ -232,6 +241,27 @@ fn row_issue(
         page: found.as_ref().and_then(|f| f.0),
         file: found.map(|f| f.1),
     })
+}
+
+/// An altered review link, naming the page the review is about when it can.
+fn review_issue(conn: &Connection, seq: i64, review: i64) -> Result<ChainIssue, CatalogError> {
+    let page: Option<i64> = conn
+        .query_row("SELECT page_id FROM review WHERE id = ?1", [review], |r| {
+            r.get(0)
+        })
+        .ok();
+    let mut issue = match page {
+        Some(page) => row_issue(conn, ChainIssueKind::LinkAltered, seq, None, "page", page)?,
+        None => ChainIssue {
+            kind: ChainIssueKind::LinkAltered,
+            seq: Some(seq),
+            batch: None,
+            file: None,
+            page: None,
+        },
+    };
+    issue.kind = ChainIssueKind::ReviewAltered;
+    Ok(issue)
 }
 
 fn batch_uuid(conn: &Connection, batch: i64) -> Result<Option<String>, CatalogError> {

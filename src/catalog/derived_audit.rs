@@ -7,7 +7,7 @@
 //! every page, every index entry and every word count. Read-only (temporary tables only);
 //! one read transaction.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 
 use rusqlite::{params, Connection};
 
@@ -16,7 +16,7 @@ use super::error::During;
 use super::search_index::{counted, df_kind};
 use super::{Catalog, CatalogError};
 use crate::search::fold::tokens;
-use crate::search::{exact, extract, fold, record_fields, Match};
+use crate::search::{exact, fold, Match};
 
 /// Pages whose fields a quick verification recomputes.
 const QUICK_SAMPLE: i64 = 256;
@@ -107,11 +107,9 @@ fn page_name(conn: &Connection, page: i64) -> Result<String, CatalogError> {
         .unwrap_or_else(|| format!("page #{page}")))
 }
 
-type FieldSet = BTreeMap<(String, String), String>;
-
-/// `page_field` of each page checked must be its boxed ID numbers, then the people of its
-/// form, then the fields of its text (a field already there keeps its first reading); and no
-/// field may name a page that does not exist.
+/// `page_field` of each page checked must be what `page_fields.rs` derives (boxed ID
+/// numbers, the current values of its form's people, its text's fields); and no field may
+/// name a page that does not exist.
 fn fields(conn: &Connection, full: bool) -> Result<Vec<RowIssue>, CatalogError> {
     // A random sample: a tamperer cannot know which pages the next quick check reads.
     let sql = "SELECT id, text FROM page WHERE ?1 < 0 OR id IN
@@ -124,24 +122,7 @@ fn fields(conn: &Connection, full: bool) -> Result<Vec<RowIssue>, CatalogError> 
         .during("check page fields")?;
     let mut issues = Vec::new();
     for (id, text) in pages {
-        // In the order `page.rs` writes them: boxed ID numbers first, the form's people, then
-        // the text's fields, each kept only when no earlier row has its kind and value.
-        let mut expected = FieldSet::new();
-        for (kind, value) in boxed_ids(conn, id)? {
-            expected.entry((kind, value.clone())).or_insert(value);
-        }
-        let values = form_values(conn, id)?;
-        for f in record_fields(values.iter().map(|(n, v)| (n.as_str(), v.as_str()))) {
-            expected
-                .entry((f.kind.code().to_string(), f.value))
-                .or_insert(f.raw);
-        }
-        for f in extract(&text) {
-            expected
-                .entry((f.kind.code().to_string(), f.value))
-                .or_insert(f.raw);
-        }
-        if field_rows(conn, id)? != expected {
+        if field_rows(conn, id)? != super::page_fields::expected(conn, id, &text)? {
             issues.push(RowIssue::new("page_field", page_name(conn, id)?, "changed"));
         }
     }
@@ -157,36 +138,7 @@ fn fields(conn: &Connection, full: bool) -> Result<Vec<RowIssue>, CatalogError> 
     Ok(issues)
 }
 
-fn boxed_ids(conn: &Connection, page: i64) -> Result<Vec<(String, String)>, CatalogError> {
-    let mut stmt = conn
-        .prepare_cached(
-            "SELECT kind, value FROM page_boxed_field WHERE page_id = ?1
-             AND kind IN ('id', 'old-id') ORDER BY rowid",
-        )
-        .during("check page fields")?;
-    let rows = stmt
-        .query_map([page], |r| Ok((r.get(0)?, r.get(1)?)))
-        .and_then(Iterator::collect)
-        .during("check page fields")?;
-    Ok(rows)
-}
-
-/// The `(name, value)` of every value of page `page`'s form (none when it was read as no
-/// form).
-fn form_values(conn: &Connection, page: i64) -> Result<Vec<(String, String)>, CatalogError> {
-    let mut stmt = conn
-        .prepare_cached(
-            "SELECT name, value FROM page_form_field WHERE page_id = ?1 ORDER BY member, ordinal",
-        )
-        .during("check page fields")?;
-    let rows = stmt
-        .query_map([page], |r| Ok((r.get(0)?, r.get(1)?)))
-        .and_then(Iterator::collect)
-        .during("check page fields")?;
-    Ok(rows)
-}
-
-fn field_rows(conn: &Connection, page: i64) -> Result<FieldSet, CatalogError> {
+fn field_rows(conn: &Connection, page: i64) -> Result<super::page_fields::FieldSet, CatalogError> {
     let mut stmt = conn
         .prepare_cached("SELECT kind, value, raw FROM page_field WHERE page_id = ?1")
         .during("check page fields")?;

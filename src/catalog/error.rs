@@ -99,6 +99,8 @@ pub enum CatalogError {
         page_index: u32,
         source: serde_json::Error,
     },
+    #[error("page #{page} cannot take this review: no such page, a value not of its form, or a page with no flag to clear")]
+    NotReviewable { page: i64 },
     #[error("catalog query failed: {op}")]
     Sql {
         op: &'static str,

@@ -89,13 +89,14 @@ pub(super) fn page_form(conn: &Connection, page: i64) -> Result<Option<FormRecor
     }
 }
 
-/// The values of page `page`'s form `form`: member 0 its own fields, each later member a row
+/// The current values of page `page`'s form `form` (a reviewer's correction in place of the
+/// reading, see `review.rs`): member 0 its own fields, each later member a row
 /// of its table, in the order they were read.
 fn form_values(conn: &Connection, page: i64, form: String) -> Result<FormRecord, CatalogError> {
     let mut stmt = conn
         .prepare_cached(
             "SELECT member, name, value, confidence, doubt, left, top, width, height
-             FROM page_form_field WHERE page_id = ?1 ORDER BY member, ordinal",
+             FROM form_field_now WHERE page_id = ?1 ORDER BY member, ordinal",
         )
         .during("read a form's values")?;
     let values: Vec<(i64, FieldValue)> = stmt

@@ -28,10 +28,13 @@ mod merge_rows;
 mod mtime;
 mod open;
 mod page;
+mod page_fields;
 mod pdf_pages;
 mod progress;
 mod read;
 mod repair;
+mod review;
+mod review_read;
 mod schema;
 mod search;
 mod search_hints;
@@ -68,6 +71,10 @@ pub use merge::{MergedCounts, SourceCatalog};
 pub use open::ReadMode;
 pub use pdf_pages::{PdfDossier, PdfPage};
 pub use progress::{DossierState, ProgressRow};
+pub use review::{NewReview, ReviewAction};
+pub use review_read::{
+    PageObject, QueueDossier, QueueFilter, QueuePage, ReviewEvent, ReviewField, ReviewPage,
+};
 pub use search::{Hit, SearchRequest};
 pub use search_hints::Suggestions;
 pub use show::{DossierView, PageView};

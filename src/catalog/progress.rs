@@ -61,12 +61,17 @@ pub struct ProgressRow {
 }
 
 pub(super) const PROGRESS_SQL: &str = "
-WITH per_dossier AS (
+WITH cleared_pages AS (
+    -- Flagged pages a reviewer cleared (`review.rs`): they no longer hold a dossier in review.
+    SELECT file_id, count(DISTINCT page_id) AS cleared FROM review WHERE action = 'clear'
+    GROUP BY file_id
+), per_dossier AS (
     SELECT d.expected_files AS expected,
            count(f.id) AS files,
            coalesce(sum(f.failure_kind IS NOT NULL), 0) AS failed_files,
            coalesce(sum(f.page_count), 0) AS pages,
-           coalesce(sum(f.pages_flagged), 0) AS flagged,
+           coalesce(sum(f.pages_flagged), 0) - coalesce(sum(rv.cleared), 0) AS flagged,
+           coalesce(sum(rv.cleared), 0) AS cleared,
            count(fd.file_id) AS duplicates,
            -- With a single max(), SQLite takes bare columns from the row holding the maximum:
            -- the batch of the latest file.
@@ -75,6 +80,7 @@ WITH per_dossier AS (
     FROM dossier d
     LEFT JOIN current_file c ON c.dossier_id = d.id
     LEFT JOIN file f ON f.id = c.file_id
+    LEFT JOIN cleared_pages rv ON rv.file_id = f.id
     LEFT JOIN file_duplicate fd ON fd.file_id = f.id
     WHERE d.collection_id = ?1
     GROUP BY d.code

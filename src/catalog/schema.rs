@@ -241,6 +241,9 @@ CREATE INDEX file_sha256 ON file(sha256);
     // 12: pages read as forms, their values, and the chain leaves that cover them (see
     // `form.rs`).
     super::form::MIGRATION,
+    // 13: review decisions, append-only and each linked into the chain, and the current
+    // reading of every form value (see `review.rs`).
+    super::review::MIGRATION,
 ];
 
 /// The first schema, for tests that build an old catalog.

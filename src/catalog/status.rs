@@ -13,15 +13,21 @@ use super::{Catalog, CatalogError, CollectionStatus, FailureRow};
 /// One row of counts; `file.pages_flagged` is kept per file at insert time so that this
 /// never reads the page table.
 pub(super) const STATUS_SQL: &str = "
-WITH per_dossier AS (
+WITH cleared_pages AS (
+    -- Flagged pages a reviewer cleared (`review.rs`): they no longer hold a dossier in review.
+    SELECT file_id, count(DISTINCT page_id) AS cleared FROM review WHERE action = 'clear'
+    GROUP BY file_id
+), per_dossier AS (
     SELECT d.expected_files AS expected,
            count(f.id) AS files,
            coalesce(sum(f.failure_kind IS NOT NULL), 0) AS failed_files,
            coalesce(sum(f.page_count), 0) AS pages,
-           coalesce(sum(f.pages_flagged), 0) AS flagged
+           coalesce(sum(f.pages_flagged), 0) - coalesce(sum(rv.cleared), 0) AS flagged,
+           coalesce(sum(rv.cleared), 0) AS cleared
     FROM dossier d
     LEFT JOIN current_file c ON c.dossier_id = d.id
     LEFT JOIN file f ON f.id = c.file_id
+    LEFT JOIN cleared_pages rv ON rv.file_id = f.id
     WHERE d.collection_id = ?1
     GROUP BY d.code
 )

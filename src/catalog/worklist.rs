@@ -57,6 +57,7 @@ JOIN dossier d ON d.id = c.dossier_id
 JOIN batch b ON b.id = f.batch_id
 JOIN page p ON p.file_id = f.id
 WHERE col.code = ?1 AND f.failure_kind IS NULL AND f.pages_flagged > 0 AND p.flags != ''
+  AND NOT EXISTS (SELECT 1 FROM review r WHERE r.page_id = p.id AND r.action = 'clear')
 ORDER BY d.code, f.rel_path, p.page_index";
 
 impl Catalog {

@@ -21,6 +21,7 @@ mod jpeg;
 mod passthrough;
 mod pdf;
 mod png_rows;
+mod preview;
 mod raster;
 mod sniff;
 #[cfg(test)]
@@ -34,6 +35,7 @@ use crate::model::Dpi;
 pub use error::{DecodeError, Limit};
 pub use passthrough::{encoded_pages, group4, Encoded};
 pub use pdf::text_layer_pages;
+pub use preview::page_png;
 pub use sniff::{sniff, Format};
 
 /// How much one file may ask for. Defaults admit a 600 dpi A3 colour scan (7016×9921,

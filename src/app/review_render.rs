@@ -1,0 +1,40 @@
+//! A dossier's review history as `sohoa show` prints it after its pages: one line per
+//! decision, oldest first, with who and when (UTC), and for a correction what the value read
+//! before.
+
+use std::fmt::Write;
+
+use sohoa::catalog::ReviewEvent;
+use sohoa::config::Lang;
+
+/// The history's lines; nothing when no one has reviewed the dossier.
+pub fn history(events: &[ReviewEvent], lang: Lang) -> String {
+    let mut out = String::new();
+    if events.is_empty() {
+        return out;
+    }
+    out.push_str(match lang {
+        Lang::Vi => "\nLịch sử duyệt:\n",
+        Lang::En => "\nReview history:\n",
+    });
+    for e in events {
+        let page = e.page_index + 1;
+        let what = match (e.action.as_str(), lang) {
+            ("correct", Lang::Vi) => "sửa",
+            ("correct", Lang::En) => "corrected",
+            ("accept", Lang::Vi) => "nhận",
+            ("accept", Lang::En) => "accepted",
+            (_, Lang::Vi) => "xong trang",
+            (_, Lang::En) => "page done",
+        };
+        let _ = write!(out, "  {} {} p{page} · {what}", e.at, e.rel_path);
+        if let Some(field) = &e.field {
+            let _ = write!(out, " {field}");
+        }
+        if let (Some(before), Some(value)) = (&e.before, &e.value) {
+            let _ = write!(out, ": {before} → {value}");
+        }
+        let _ = writeln!(out, " · {}", e.reviewer);
+    }
+    out
+}
