@@ -3,7 +3,8 @@
 //! file, page index from 1, form, and its fields by name with value, confidence and doubt,
 //! the rows of its table of people under `members`). `csv`: one row per person (the
 //! declarant, the head of household, each member), UTF-8 with a byte-order mark so that
-//! spreadsheets read the Vietnamese right. Reads the catalog only; the caller owns the
+//! spreadsheets read the Vietnamese right. A person's name is spelled alike on every page
+//! of a dossier (`records::dossier`). Reads the catalog only; the caller owns the
 //! writer (a file written atomically, or stdout).
 
 use std::io::{self, Write};
@@ -12,7 +13,8 @@ use std::path::{Path, PathBuf};
 use serde_json::{json, Map, Value};
 
 use crate::catalog::{Catalog, CatalogError, FormFilter, FormPage};
-use crate::model::FieldValue;
+use crate::model::{FieldValue, FormRecord};
+use crate::records::dossier::agree_names;
 
 /// How records are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,24 +65,52 @@ pub fn export_records(
     }
     let mut written = RecordsExport::default();
     let mut failure = None;
+    // Pages come dossier by dossier: each dossier is held until its last page, so that its
+    // people's names are spelled alike on all of them.
+    let mut dossier: Vec<FormPage> = Vec::new();
+    let mut flush = |pages: &mut Vec<FormPage>, failure: &mut Option<io::Error>| {
+        if failure.is_none() {
+            if let Err(e) = write_dossier(pages, format, out, &mut written) {
+                *failure = Some(e);
+            }
+        }
+        pages.clear();
+    };
     catalog.for_each_form_page(filter, |page| {
-        if failure.is_some() {
-            return;
+        let same = dossier
+            .first()
+            .is_some_and(|d| d.collection == page.collection && d.dossier == page.dossier);
+        if !same {
+            flush(&mut dossier, &mut failure);
         }
-        let text = match format {
-            RecordFormat::Jsonl => vec![json_line(&page)],
-            RecordFormat::Csv => csv_rows(&page),
-        };
-        written.pages += 1;
-        written.rows += text.len() as u64;
-        if let Err(e) = text.iter().try_for_each(|t| out.write_all(t.as_bytes())) {
-            failure = Some(e);
-        }
+        dossier.push(page);
     })?;
+    flush(&mut dossier, &mut failure);
     match failure {
         Some(e) => Err(write_err(e)),
         None => out.flush().map(|()| written).map_err(write_err),
     }
+}
+
+/// Write one dossier's form pages, its people's names agreed first.
+fn write_dossier(
+    pages: &mut [FormPage],
+    format: RecordFormat,
+    out: &mut dyn Write,
+    written: &mut RecordsExport,
+) -> io::Result<()> {
+    let mut forms: Vec<&mut FormRecord> = pages.iter_mut().map(|p| &mut p.form).collect();
+    agree_names(&mut forms);
+    for page in pages.iter() {
+        let text = match format {
+            RecordFormat::Jsonl => vec![json_line(page)],
+            RecordFormat::Csv => csv_rows(page),
+        };
+        written.pages += 1;
+        written.rows += text.len() as u64;
+        text.iter().try_for_each(|t| out.write_all(t.as_bytes()))?;
+    }
+    Ok(())
 }
 
 /// The file's path relative to its dossier's folder (for a dossier of one file, its name).

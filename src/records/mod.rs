@@ -4,6 +4,7 @@
 //! Pure functions over a page's words, run once when the page is read; no second reading.
 
 pub mod check;
+pub mod dossier;
 mod fields;
 pub mod forms;
 mod phrases;
