@@ -211,6 +211,7 @@ fn an_archive_from_before_the_index_gets_its_fields_without_ocr() {
     // on disk and walk skips, migration 8's duplicates, migration 10's chain format,
     // migration 11's record of merges, migration 12's forms and migration 13's reviews, and with migration 1's
     // `page_fts` that migration 5 replaced.
+    conn.execute_batch(common::UNDO_REVIEW).unwrap();
     conn.execute_batch(
         "DROP TABLE page_fold; DROP TABLE page_exact; DROP TABLE term_df; DROP TABLE page_field;
          DROP TABLE search_backfill;
@@ -219,27 +220,6 @@ fn an_archive_from_before_the_index_gets_its_fields_without_ocr() {
          DROP TABLE walk_skip; ALTER TABLE file DROP COLUMN source_name;
          DROP TABLE file_duplicate; DROP INDEX file_sha256;
          DROP TABLE chain_format; DROP INDEX chain_leaf_row; DROP TABLE object_repair;
-         DROP VIEW form_field_now;
-         DROP TRIGGER chain_link_append_only_update;
-         DROP TRIGGER chain_link_append_only_delete;
-         ALTER TABLE chain_link RENAME TO chain_link_v13;
-         CREATE TABLE chain_link (
-             seq INTEGER PRIMARY KEY CHECK (seq >= 1),
-             batch_id INTEGER UNIQUE REFERENCES batch(id),
-             fixity_id INTEGER UNIQUE REFERENCES fixity_event(id),
-             merkle_root TEXT NOT NULL CHECK (length(merkle_root) = 64),
-             prev_hash TEXT NOT NULL CHECK (length(prev_hash) = 64),
-             link_hash TEXT NOT NULL CHECK (length(link_hash) = 64),
-             CHECK ((batch_id IS NULL) != (fixity_id IS NULL))
-         ) STRICT;
-         INSERT INTO chain_link SELECT seq, batch_id, fixity_id, merkle_root, prev_hash,
-             link_hash FROM chain_link_v13;
-         DROP TABLE chain_link_v13;
-         CREATE TRIGGER chain_link_append_only_update BEFORE UPDATE ON chain_link
-         BEGIN SELECT RAISE(ABORT, 'chain_link is append-only'); END;
-         CREATE TRIGGER chain_link_append_only_delete BEFORE DELETE ON chain_link
-         BEGIN SELECT RAISE(ABORT, 'chain_link is append-only'); END;
-         DROP TABLE review;
          DROP TABLE merge_source; DROP TABLE page_form_field; DROP TABLE page_form;
          DROP TRIGGER chain_leaf_append_only_delete;
          DELETE FROM chain_leaf WHERE kind IN ('form', 'form-field');

@@ -4,6 +4,9 @@ use super::super::testkit::{page, scanned, Harness, TestResult};
 use super::super::{BatchCounts, BatchEnd, BatchStatus, Catalog, ChainIssueKind, FormFilter};
 use crate::model::{FieldValue, FormRecord, PageRecord};
 
+/// Migration 13 undone, shared with the integration tests that build older catalogs.
+const UNDO_REVIEW: &str = include_str!("../../tests/common/undo_review.sql");
+
 fn value(name: &str, value: &str, confidence: f32, doubt: Option<&str>) -> FieldValue {
     FieldValue {
         name: name.into(),
@@ -176,29 +179,9 @@ fn a_catalog_from_before_forms_is_migrated_with_its_chain_intact() -> TestResult
     let path = h.path();
     // Schema 11: no review (migration 13) nor form tables, the links without reviews, and
     // leaf kinds without the form's.
+    h.catalog.conn.execute_batch(UNDO_REVIEW)?;
     h.catalog.conn.execute_batch(
-        "DROP VIEW form_field_now;
-         DROP TRIGGER chain_link_append_only_update;
-         DROP TRIGGER chain_link_append_only_delete;
-         ALTER TABLE chain_link RENAME TO chain_link_v13;
-         CREATE TABLE chain_link (
-             seq INTEGER PRIMARY KEY CHECK (seq >= 1),
-             batch_id INTEGER UNIQUE REFERENCES batch(id),
-             fixity_id INTEGER UNIQUE REFERENCES fixity_event(id),
-             merkle_root TEXT NOT NULL CHECK (length(merkle_root) = 64),
-             prev_hash TEXT NOT NULL CHECK (length(prev_hash) = 64),
-             link_hash TEXT NOT NULL CHECK (length(link_hash) = 64),
-             CHECK ((batch_id IS NULL) != (fixity_id IS NULL))
-         ) STRICT;
-         INSERT INTO chain_link SELECT seq, batch_id, fixity_id, merkle_root, prev_hash,
-             link_hash FROM chain_link_v13;
-         DROP TABLE chain_link_v13;
-         CREATE TRIGGER chain_link_append_only_update BEFORE UPDATE ON chain_link
-         BEGIN SELECT RAISE(ABORT, 'chain_link is append-only'); END;
-         CREATE TRIGGER chain_link_append_only_delete BEFORE DELETE ON chain_link
-         BEGIN SELECT RAISE(ABORT, 'chain_link is append-only'); END;
-         DROP TABLE review;
-         DROP TABLE page_form_field; DROP TABLE page_form;
+        "DROP TABLE page_form_field; DROP TABLE page_form;
          DROP TRIGGER chain_leaf_append_only_update;
          DROP TRIGGER chain_leaf_append_only_delete;
          DROP INDEX chain_leaf_row;

@@ -11,6 +11,10 @@ use rusqlite::Connection;
 use tempfile::TempDir;
 use unicode_normalization::UnicodeNormalization;
 
+/// SQL that undoes migration 13 (reviews), for tests that build a catalog of an earlier
+/// schema by hand.
+pub const UNDO_REVIEW: &str = include_str!("undo_review.sql");
+
 /// Repository root.
 pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
