@@ -5,6 +5,7 @@
 //! the ruling's thickness).
 
 use super::gray::Gray;
+use super::stairs;
 
 const HORIZONTAL: u8 = 1;
 /// Pixels beside a ruling painted over with it: its blurred, anti-aliased edge.
@@ -60,9 +61,18 @@ pub fn find(b: Gray<'_>, px_per_mm: f32) -> Rulings {
     // Runs bridge gaps of up to `gap` paper pixels: a ruling on a photocopy is broken by
     // noise and by binarisation; only its ink pixels are marked.
     let gap = ((0.3 * px_per_mm) as usize).max(1);
+    let piece = (1.5 * px_per_mm) as usize;
+    let mut pieces = Vec::new();
     for y in 0..h {
         let row = &b.pixels[y * w..(y + 1) * w];
         for (start, end) in runs_of(|x| row[x] == 0, w, gap) {
+            if (piece..min_h).contains(&(end - start)) {
+                pieces.push(stairs::Piece {
+                    y,
+                    x0: start,
+                    x1: end,
+                });
+            }
             if end - start >= min_h {
                 // The bridged gaps too: they hold the ruling's fainter pixels.
                 for x in start..end {
@@ -78,10 +88,26 @@ pub fn find(b: Gray<'_>, px_per_mm: f32) -> Rulings {
             }
         }
     }
+    let thick = px_per_mm.ceil() as usize;
+    for p in stairs::rulings(&pieces, min_h, thick).into_iter().flatten() {
+        for x in p.x0..p.x1 {
+            mask[p.y * w + x] = HORIZONTAL;
+        }
+        horizontal_px += p.x1 - p.x0;
+        horizontal.push(Across {
+            x0: p.x0,
+            x1: p.x1,
+            y0: p.y,
+            y1: p.y,
+        });
+    }
+    // Rows in order, as `merge_across` chains them.
+    horizontal.sort_by_key(|a| (a.y0, a.x0));
     if horizontal_px > 0 {
         horizontal_px += extend_horizontal(b, &mut mask, (1.5 * px_per_mm) as usize, gap);
     }
-    let (bridged, runs) = vertical_runs(b, gap, min_v);
+    let (bridged, runs, pieces) = vertical_runs(b, gap, min_v, piece);
+    let tilted = tilted_vertical(pieces, min_v, thick);
     // A short vertical run is a box side or a table column only when a horizontal ruling
     // meets one of its ends; alone it is the stem of a large letter (a heading's L, a
     // sideways page's text), which must stay.
@@ -99,10 +125,22 @@ pub fn find(b: Gray<'_>, px_per_mm: f32) -> Rulings {
         .into_iter()
         .filter(|s| anchored(s.x0, s.y0, s.y1))
         .collect();
+    let tilted: Vec<_> = tilted
+        .into_iter()
+        .filter(|(s, _)| anchored(s.x0, s.y0, s.y1) || anchored(s.x1, s.y0, s.y1))
+        .collect();
     for (x, start, end) in bridged {
         for y in start..end {
             mask[y * w + x] |= VERTICAL;
         }
+    }
+    for (side, chain) in tilted {
+        for p in chain {
+            for y in p.x0..p.x1 {
+                mask[y * w + p.y] |= VERTICAL;
+            }
+        }
+        runs.push(side);
     }
     runs.sort_by_key(|s| (s.x0, s.y0));
     if !runs.is_empty() || horizontal_px > 0 {
@@ -117,15 +155,31 @@ pub fn find(b: Gray<'_>, px_per_mm: f32) -> Rulings {
     }
 }
 
+/// Most passes over the page that chain the pieces of a stepped ruling. A pass top to
+/// bottom chains every piece of a ruling that steps down; the next, bottom to top, every
+/// piece of one that steps up; a ruling warped both ways needs more.
+const CHAIN_PASSES: usize = 4;
+
+/// Rows top to bottom on even passes, bottom to top on odd ones.
+fn pass_order(pass: usize, len: usize) -> Box<dyn Iterator<Item = usize>> {
+    if pass.is_multiple_of(2) {
+        Box::new(0..len)
+    } else {
+        Box::new((0..len).rev())
+    }
+}
+
 /// A slightly skewed ruling steps from row to row, leaving pieces shorter than a ruling
 /// at its ends: runs of at least `min` pixels that continue a marked ruling diagonally
-/// from the row above or below are marked too (left to right, then right to left, so
-/// pieces chain). Returns the pixels added.
+/// from the row above or below are marked too, pass after pass (down the page, then up,
+/// so pieces chain whichever way the ruling steps) until none is added. Returns the pixels
+/// added.
 fn extend_horizontal(b: Gray<'_>, mask: &mut [u8], min: usize, gap: usize) -> usize {
     let (w, h) = (b.width, b.height);
     let mut added = 0;
-    for _ in 0..2 {
-        for y in 0..h {
+    for pass in 0..CHAIN_PASSES {
+        let before = added;
+        for y in pass_order(pass, h) {
             let row = &b.pixels[y * w..(y + 1) * w];
             for (start, end) in runs_of(|x| row[x] == 0, w, gap) {
                 if end - start < min || mask[y * w + start] & HORIZONTAL != 0 {
@@ -149,6 +203,9 @@ fn extend_horizontal(b: Gray<'_>, mask: &mut [u8], min: usize, gap: usize) -> us
                 }
             }
         }
+        if added == before {
+            break;
+        }
     }
     added
 }
@@ -168,8 +225,9 @@ fn extend_vertical(b: Gray<'_>, mask: &mut [u8], min: usize, gap: usize) {
     let near: Vec<bool> = (0..w)
         .map(|x| marked[x.saturating_sub(2)..(x + 3).min(w)].contains(&true))
         .collect();
-    for _ in 0..2 {
-        for x in (0..w).filter(|&x| near[x]) {
+    for pass in 0..CHAIN_PASSES {
+        let mut added = false;
+        for x in pass_order(pass, w).filter(|&x| near[x]) {
             let ink = |y: usize| b.pixels[y * w + x] == 0;
             for (start, end) in runs_of(ink, h, gap) {
                 if end - start < min || mask[start * w + x] & VERTICAL != 0 {
@@ -186,8 +244,12 @@ fn extend_vertical(b: Gray<'_>, mask: &mut [u8], min: usize, gap: usize) {
                     for y in start..end {
                         mask[y * w + x] |= VERTICAL;
                     }
+                    added = true;
                 }
             }
+        }
+        if !added {
+            break;
         }
     }
 }
@@ -202,16 +264,36 @@ fn near_horizontal(mask: &[u8], w: usize, h: usize, x: usize, y: usize, reach: u
     (y0..=y1).any(|yy| (x0..=x1).any(|xx| mask[yy * w + xx] & HORIZONTAL != 0))
 }
 
-fn vertical_runs(
-    b: Gray<'_>,
-    gap: usize,
+/// Thin vertical rulings left tilted (see `stairs.rs`), from the column runs too short to be
+/// rulings alone: each as the segment it spans and its pieces (rows and columns swapped).
+fn tilted_vertical(
+    mut pieces: Vec<stairs::Piece>,
     min: usize,
-) -> (Vec<(usize, usize, usize)>, Vec<Segment>) {
+    thick: usize,
+) -> Vec<(Segment, Vec<stairs::Piece>)> {
+    pieces.sort_by_key(|p| (p.y, p.x0));
+    stairs::rulings(&pieces, min, thick)
+        .into_iter()
+        .map(|chain| {
+            let side = Segment {
+                x0: chain.iter().map(|p| p.y).min().unwrap_or(0),
+                x1: chain.iter().map(|p| p.y).max().unwrap_or(0),
+                y0: chain.iter().map(|p| p.x0).min().unwrap_or(0),
+                y1: chain.iter().map(|p| p.x1 - 1).max().unwrap_or(0),
+            };
+            (side, chain)
+        })
+        .collect()
+}
+
+type VerticalRuns = (Vec<(usize, usize, usize)>, Vec<Segment>, Vec<stairs::Piece>);
+
+fn vertical_runs(b: Gray<'_>, gap: usize, min: usize, piece: usize) -> VerticalRuns {
     let w = b.width;
     // Per column: start of the bridged run, end (one past its last ink), start of the
     // unbroken run; usize::MAX when none is open.
     let mut open = vec![(usize::MAX, 0usize, usize::MAX); w];
-    let (mut bridged, mut unbroken) = (Vec::new(), Vec::new());
+    let (mut bridged, mut unbroken, mut short) = (Vec::new(), Vec::new(), Vec::new());
     for y in 0..=b.height {
         let row = (y < b.height).then(|| &b.pixels[y * w..(y + 1) * w]);
         for (x, o) in open.iter_mut().enumerate() {
@@ -237,6 +319,12 @@ fn vertical_runs(
                         y0: o.2,
                         y1: y - 1,
                     });
+                } else if y - o.2 >= piece {
+                    short.push(stairs::Piece {
+                        y: x,
+                        x0: o.2,
+                        x1: y,
+                    });
                 }
                 o.2 = usize::MAX;
             }
@@ -248,7 +336,7 @@ fn vertical_runs(
             }
         }
     }
-    (bridged, unbroken)
+    (bridged, unbroken, short)
 }
 
 /// Runs of ink along one line of `len` pixels (`ink(i)`), bridging up to `gap` paper
@@ -276,13 +364,15 @@ fn runs_of(ink: impl Fn(usize) -> bool, len: usize, gap: usize) -> Vec<(usize, u
     out
 }
 
-/// Adjacent column runs of about the same extent make one ruling of some thickness.
+/// Adjacent column runs that mostly overlap make one ruling of some thickness. A side
+/// tilted by a fraction of a degree (a page warped in the scanner, which deskew cannot make
+/// straight everywhere) spreads over two or three columns whose runs start and end some rows
+/// apart: they are one side, whose ends are the union of theirs.
 fn merge(runs: Vec<Segment>) -> Vec<Segment> {
     let mut out: Vec<Segment> = Vec::new();
     let mut open: Vec<usize> = Vec::new();
     for r in runs {
-        let near =
-            |s: &Segment| s.x1 + 1 == r.x0 && s.y0.abs_diff(r.y0) <= 3 && s.y1.abs_diff(r.y1) <= 3;
+        let near = |s: &Segment| s.x1 + 1 == r.x0 && mostly_overlap(s, &r);
         if let Some(&i) = open.iter().find(|&&i| near(&out[i])) {
             let s = &mut out[i];
             s.x1 = r.x0;
@@ -296,13 +386,26 @@ fn merge(runs: Vec<Segment>) -> Vec<Segment> {
     out
 }
 
+/// Whether the rows of `a` and `b` overlap by at least half of the shorter one (their ends
+/// within 3 rows always do).
+fn mostly_overlap(a: &Segment, b: &Segment) -> bool {
+    if a.y0.abs_diff(b.y0) <= 3 && a.y1.abs_diff(b.y1) <= 3 {
+        return true;
+    }
+    let overlap = (a.y1.min(b.y1) + 1).saturating_sub(a.y0.max(b.y0));
+    let shorter = (a.y1 - a.y0).min(b.y1 - b.y0) + 1;
+    overlap * 2 >= shorter
+}
+
 /// Runs on adjacent rows that overlap or touch make one ruling: a thick one, or a slightly
-/// skewed one, which steps from row to row (runs come top to bottom).
+/// skewed one, which steps from row to row (runs come top to bottom). A thin tilted ruling
+/// may fade for a row where it steps, so runs `TOUCH` rows apart still join.
 fn merge_across(runs: Vec<Across>) -> Vec<Across> {
     const TOUCH: usize = 3;
     let mut out: Vec<Across> = Vec::new();
     for r in runs {
-        let joins = |s: &Across| r.y0 <= s.y1 + 1 && r.x0 <= s.x1 + TOUCH && s.x0 <= r.x1 + TOUCH;
+        let joins =
+            |s: &Across| r.y0 <= s.y1 + TOUCH && r.x0 <= s.x1 + TOUCH && s.x0 <= r.x1 + TOUCH;
         // A run may join several pieces of one ruling (broken on the row above): they
         // become one.
         let mut merged = r;
@@ -444,5 +547,47 @@ mod tests {
             .filter(|&x| x != 100)
             .all(|x| out[20 * w + x] == 255));
         assert!((12..30).all(|y| out[y * w + 100] == 0), "the stroke is cut");
+    }
+
+    /// A comb of twelve boxes drawn with lines one pixel thick, tilted by `degrees`, on a
+    /// page of 200 dpi (as a photocopy left within deskew's dead band gives it).
+    fn tilted_comb(degrees: f32) -> (Vec<u8>, usize, usize) {
+        let (w, h) = (700usize, 200usize);
+        let mut px = vec![255u8; w * h];
+        let (sin, cos) = degrees.to_radians().sin_cos();
+        let mut ink = |x: f32, y: f32| {
+            let (rx, ry) = (x * cos + y * sin + 60.0, -x * sin + y * cos + 100.0);
+            px[ry.round() as usize * w + rx.round() as usize] = 0;
+        };
+        let (cell, tall) = (40.0, 56.0);
+        for k in 0..=12 {
+            for t in 0..=560 {
+                let y = t as f32 / 10.0;
+                ink(k as f32 * cell, y);
+            }
+        }
+        for t in 0..=4800 {
+            let x = t as f32 / 10.0;
+            ink(x, 0.0);
+            ink(x, tall);
+        }
+        (px, w, h)
+    }
+
+    #[test]
+    fn a_thin_comb_tilted_within_the_dead_band_keeps_its_twelve_boxes() {
+        for degrees in [1.0, -1.2] {
+            let (px, w, h) = tilted_comb(degrees);
+            let b = Gray {
+                pixels: &px,
+                width: w,
+                height: h,
+            };
+            let rulings = find(b, 200.0 / 25.4);
+            let combs = super::super::comb::find(&rulings.vertical);
+            assert_eq!(combs.len(), 1, "at {degrees}°: {:?}", rulings.vertical);
+            assert_eq!(combs[0].cells.len(), 12, "at {degrees}°");
+            assert!(rulings.horizontal.len() <= 2, "{:?}", rulings.horizontal);
+        }
     }
 }

@@ -33,6 +33,7 @@ mod reading;
 mod remnant;
 mod row_starts;
 mod speckle;
+mod stairs;
 mod surname;
 mod table;
 mod text;
