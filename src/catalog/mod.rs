@@ -9,6 +9,24 @@
 //! index; SHA-256) so that catalogs from several workstations can later be merged.
 //! Nothing is ever deleted; a changed source file becomes a new version.
 
+/// The FROM and WHERE of the pages awaiting review: flagged pages of the current version of
+/// files that were read, not cleared by a reviewer. `report --list review` and the review
+/// station's queue both use it, so the two lists never disagree. Columns: `col`, `c`, `f`,
+/// `d`, `b` (the file's batch), `p`.
+macro_rules! awaiting_review_sql {
+    () => {
+        "
+FROM collection col
+JOIN current_file c ON c.collection_id = col.id
+JOIN file f ON f.id = c.file_id
+JOIN dossier d ON d.id = c.dossier_id
+JOIN batch b ON b.id = f.batch_id
+JOIN page p ON p.file_id = f.id
+WHERE f.failure_kind IS NULL AND f.pages_flagged > 0 AND p.flags != ''
+  AND NOT EXISTS (SELECT 1 FROM review r WHERE r.page_id = p.id AND r.action = 'clear')"
+    };
+}
+
 mod audit;
 mod bag;
 mod batch;

@@ -58,28 +58,29 @@ pub(super) fn rewrite(conn: &Connection, page: i64) -> Result<(), CatalogError> 
     Ok(())
 }
 
+/// The boxed ID fields (`id`, `old-id`) of page `page`, as `(kind, value)`.
 fn boxed_ids(conn: &Connection, page: i64) -> Result<Vec<(String, String)>, CatalogError> {
-    let mut stmt = conn
-        .prepare_cached(
-            "SELECT kind, value FROM page_boxed_field WHERE page_id = ?1
-             AND kind IN ('id', 'old-id') ORDER BY rowid",
-        )
-        .during("check page fields")?;
-    let rows = stmt
-        .query_map([page], |r| Ok((r.get(0)?, r.get(1)?)))
-        .and_then(Iterator::collect)
-        .during("check page fields")?;
-    Ok(rows)
+    pairs(
+        conn,
+        "SELECT kind, value FROM page_boxed_field WHERE page_id = ?1
+         AND kind IN ('id', 'old-id') ORDER BY rowid",
+        page,
+    )
 }
 
 /// The `(name, current value)` of every value of page `page`'s form (none when it was read
 /// as no form).
 fn form_values(conn: &Connection, page: i64) -> Result<Vec<(String, String)>, CatalogError> {
-    let mut stmt = conn
-        .prepare_cached(
-            "SELECT name, value FROM form_field_now WHERE page_id = ?1 ORDER BY member, ordinal",
-        )
-        .during("check page fields")?;
+    pairs(
+        conn,
+        "SELECT name, value FROM form_field_now WHERE page_id = ?1 ORDER BY member, ordinal",
+        page,
+    )
+}
+
+/// The two text columns of `sql`'s rows for page `page`.
+fn pairs(conn: &Connection, sql: &str, page: i64) -> Result<Vec<(String, String)>, CatalogError> {
+    let mut stmt = conn.prepare_cached(sql).during("check page fields")?;
     let rows = stmt
         .query_map([page], |r| Ok((r.get(0)?, r.get(1)?)))
         .and_then(Iterator::collect)

@@ -101,21 +101,17 @@ pub struct PageObject {
     pub page_index: u32,
 }
 
-const QUEUE_SQL: &str = "
+const QUEUE_SQL: &str = concat!(
+    "
 SELECT col.code, d.code, f.rel_path, p.id, p.page_index, f.page_count, p.flags, b.operator,
-       f.recorded_at
-FROM collection col
-JOIN current_file c ON c.collection_id = col.id
-JOIN file f ON f.id = c.file_id
-JOIN dossier d ON d.id = c.dossier_id
-JOIN batch b ON b.id = f.batch_id
-JOIN page p ON p.file_id = f.id
-WHERE f.failure_kind IS NULL AND f.pages_flagged > 0 AND p.flags != ''
-  AND NOT EXISTS (SELECT 1 FROM review r WHERE r.page_id = p.id AND r.action = 'clear')
+       f.recorded_at",
+    awaiting_review_sql!(),
+    "
   AND (?1 IS NULL OR col.code = ?1)
   AND (?2 IS NULL OR ',' || p.flags || ',' LIKE '%,' || ?2 || ',%')
   AND (?3 IS NULL OR b.operator = ?3)
-ORDER BY col.code, d.code, f.rel_path, p.page_index";
+ORDER BY col.code, d.code, f.rel_path, p.page_index"
+);
 
 const PAGE_SQL: &str = "
 SELECT p.id, col.code, d.code, f.rel_path, p.page_index, f.page_count, p.flags, p.confidence,

@@ -47,18 +47,15 @@ JOIN batch b ON b.id = f.batch_id
 WHERE col.code = ?1 AND f.failure_kind IS NOT NULL
 ORDER BY d.code, f.rel_path";
 
-const REVIEW_SQL: &str = "
+const REVIEW_SQL: &str = concat!(
+    "
 SELECT d.code, f.rel_path, p.page_index + 1, p.flags, NULL,
-       b.operator, b.centre, substr(f.recorded_at, 1, 10)
-FROM collection col
-JOIN current_file c ON c.collection_id = col.id
-JOIN file f ON f.id = c.file_id
-JOIN dossier d ON d.id = c.dossier_id
-JOIN batch b ON b.id = f.batch_id
-JOIN page p ON p.file_id = f.id
-WHERE col.code = ?1 AND f.failure_kind IS NULL AND f.pages_flagged > 0 AND p.flags != ''
-  AND NOT EXISTS (SELECT 1 FROM review r WHERE r.page_id = p.id AND r.action = 'clear')
-ORDER BY d.code, f.rel_path, p.page_index";
+       b.operator, b.centre, substr(f.recorded_at, 1, 10)",
+    awaiting_review_sql!(),
+    "
+  AND col.code = ?1
+ORDER BY d.code, f.rel_path, p.page_index"
+);
 
 impl Catalog {
     /// The worklist of one collection; empty for a collection the catalog has never seen.
