@@ -357,3 +357,28 @@ fn an_archive_of_boxed_ids_verifies_clean_quick_and_full() {
         assert_eq!(out.status.code(), Some(0), "{mode:?}: {}", describe(&out));
     }
 }
+
+#[test]
+fn a_signers_name_under_a_seal_is_read() {
+    // The seal's grey ring runs through the printed name: binarised with the type, neither
+    // reads. Read again with only the darker ink, the name comes out.
+    let source = tempfile::tempdir().unwrap();
+    let page = source.path().join("QD-1/trang-1.png");
+    std::fs::create_dir_all(page.parent().unwrap()).unwrap();
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/sealed_page.py");
+    let out = std::process::Command::new("python3")
+        .arg(&script)
+        .arg(&page)
+        .output()
+        .expect("python3");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let name = String::from_utf8(out.stdout).unwrap().trim().to_string();
+    let place = archived(source.path(), true);
+    let text = page_text(&place, "QD-1/trang-1.png");
+    assert!(text.contains("CHỦ TỊCH"), "{text}");
+    assert!(text.contains(&name), "no {name:?} in:\n{text}");
+}

@@ -209,31 +209,10 @@ fn ink_points(page: &PageImage) -> Vec<(f32, f32)> {
         .collect()
 }
 
-/// Otsu's threshold of an 8-bit histogram: the level that best splits ink from paper.
+/// Otsu's threshold of an 8-bit image: the level that best splits ink from paper.
 fn otsu(pixels: &[u8]) -> u8 {
     let hist = super::gray::histogram(pixels);
-    let total = pixels.len() as f64;
-    let sum_all: f64 = hist
-        .iter()
-        .enumerate()
-        .map(|(i, &c)| i as f64 * c as f64)
-        .sum();
-    let (mut weight_b, mut sum_b, mut best, mut best_t) = (0.0, 0.0, 0.0, 0u8);
-    for (t, &c) in hist.iter().enumerate() {
-        weight_b += c as f64;
-        if weight_b == 0.0 || weight_b == total {
-            continue;
-        }
-        sum_b += t as f64 * c as f64;
-        let weight_f = total - weight_b;
-        let (mean_b, mean_f) = (sum_b / weight_b, (sum_all - sum_b) / weight_f);
-        let between = weight_b * weight_f * (mean_b - mean_f).powi(2);
-        if between > best {
-            best = between;
-            best_t = t as u8;
-        }
-    }
-    best_t.saturating_add(1)
+    super::gray::otsu(&hist, 256).map_or(0, |s| s.level)
 }
 
 #[cfg(test)]

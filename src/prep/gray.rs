@@ -85,6 +85,53 @@ pub fn percentile(values: &[u8], p: f32) -> u8 {
     255
 }
 
+/// Otsu's split of the levels under `limit` of a histogram in two classes.
+#[derive(Debug, Clone, Copy)]
+pub struct Split {
+    /// The first level of the lighter class.
+    pub level: u8,
+    pub dark_mean: f64,
+    pub light_mean: f64,
+    pub dark_count: usize,
+    pub light_count: usize,
+}
+
+/// Otsu's threshold of the levels under `limit` of `hist`: the level that best splits them
+/// in two (ink from paper over the whole histogram; under the paper's level, two inks).
+/// `None` when those levels hold fewer than two distinct values.
+pub fn otsu(hist: &[usize; 256], limit: usize) -> Option<Split> {
+    let hist = &hist[..limit.min(256)];
+    let total: usize = hist.iter().sum();
+    let sum_all: f64 = hist
+        .iter()
+        .enumerate()
+        .map(|(i, &c)| i as f64 * c as f64)
+        .sum();
+    let (mut count_b, mut sum_b) = (0usize, 0.0);
+    let mut best: Option<(f64, Split)> = None;
+    for (t, &c) in hist.iter().enumerate() {
+        count_b += c;
+        sum_b += t as f64 * c as f64;
+        if count_b == 0 || count_b == total {
+            continue;
+        }
+        let count_f = total - count_b;
+        let (mean_b, mean_f) = (sum_b / count_b as f64, (sum_all - sum_b) / count_f as f64);
+        let between = count_b as f64 * count_f as f64 * (mean_b - mean_f).powi(2);
+        if best.as_ref().is_none_or(|(b, _)| between > *b) {
+            let split = Split {
+                level: (t + 1).min(255) as u8,
+                dark_mean: mean_b,
+                light_mean: mean_f,
+                dark_count: count_b,
+                light_count: count_f,
+            };
+            best = Some((between, split));
+        }
+    }
+    best.map(|(_, s)| s)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

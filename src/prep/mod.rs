@@ -32,6 +32,7 @@ mod order;
 mod reading;
 mod remnant;
 mod row_starts;
+mod seal;
 mod speckle;
 mod stairs;
 mod surname;

@@ -12,7 +12,7 @@ use crate::ocr::{Engine, OcrError, OcrInput, Recognition};
 use super::clean::clean;
 use super::complete::{self, Rect};
 use super::gray::{px_per_mm, Gray};
-use super::{comb, digits, ids, letters, order, row_starts, surname, text, PageRead};
+use super::{comb, digits, ids, letters, order, row_starts, seal, surname, text, PageRead};
 
 /// Most rows read again on one page: past this the page is flagged rather than read row
 /// by row (a page the engine could not lay out at all).
@@ -107,7 +107,10 @@ pub fn read_cleaned(
     recognition.engine_ms += t.elapsed().as_millis() as u64;
     let joined = complete::join_split_ids(&mut recognition.words);
     let fixed = reread_ids(engine, &mut recognition, [g, binary], page.dpi)?;
-    if restored || joined || fixed || !done.fields.is_empty() || !done.added.is_empty() {
+    let t = Instant::now();
+    let signed = seal::reread_under_seal(engine, &mut recognition.words, g, ppm, page.dpi)?;
+    recognition.engine_ms += t.elapsed().as_millis() as u64;
+    if signed || restored || joined || fixed || !done.fields.is_empty() || !done.added.is_empty() {
         recognition.words = text::merge(&recognition.words, done.added);
         recognition.confidence = mean(&recognition.words);
     }
