@@ -31,5 +31,6 @@ pub mod review;
 pub mod search;
 pub mod shard;
 pub mod store;
+pub mod text_align;
 pub mod verify;
 pub mod walk;

@@ -1,9 +1,10 @@
 //! The review station (`sohoa review`) driven as an operator drives it: the real binary over
 //! an archive of a bundled fixture dossier, Debian's headless Chromium through chromedriver
 //! typing into the page. A name and an ID number corrected with the keyboard must reach the
-//! catalog, `sohoa search`, `sohoa export records` and `sohoa show`; the dossier must leave
-//! the queue as done; `sohoa verify` must pass, and fail once a correction is edited behind
-//! sohoa's back. Requests without the token are refused, no path from a request reaches a
+//! catalog, `sohoa search`, `sohoa export records` and `sohoa show`; a word of the page's
+//! text corrected with the keyboard must reach `search`, `export text` and `show` with its
+//! history; the dossier must leave the queue as done; `sohoa verify` must pass, and fail
+//! once the text's correction is edited behind sohoa's back. Requests without the token are refused, no path from a request reaches a
 //! file, and a `sohoa run` into the same archive works while the station serves.
 
 mod common;
@@ -15,13 +16,15 @@ use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
 use common::{copy_tree, cu_tru_dossiers, describe, fixtures, search_hits, Collection, Workplace};
-use webdriver::{http, Browser, CONTROL, ENTER, RELEASE};
+use webdriver::{http, Browser, ALT, CONTROL, ENTER, HOME, RELEASE, RIGHT, SHIFT};
 
 const LIMIT: Duration = Duration::from_secs(300);
 const QUICK: Duration = Duration::from_secs(60);
 const REVIEWER: &str = "Lê Thị Duyệt";
 const NAME: &str = "Lý Văn Đạt";
 const ID: &str = "001074914199";
+/// The word put in place of the first word of the form page's text.
+const WORD: &str = "Phượngvĩ";
 
 /// An archive of CT-2023-0001 (a CT01 form and a second page), every page flagged: the
 /// confidence threshold is above any reading.
@@ -124,6 +127,41 @@ fn retype(browser: &Browser, name: &str, value: &str) {
     browser.keys(&input, &format!("{CONTROL}a{RELEASE}{value}{ENTER}"));
 }
 
+/// The form page's text as read, and that text with its first word replaced by [`WORD`]
+/// with the keyboard: the text focused (Alt+T), the caret at its start, the word selected
+/// letter by letter, the new one typed over it, Ctrl+S.
+fn correct_first_word(place: &Workplace, browser: &Browser) -> String {
+    let read: String = place
+        .catalog()
+        .query_row(
+            "SELECT p.text FROM page p JOIN file f ON f.id = p.file_id
+             JOIN page_form_field v ON v.page_id = p.id
+             WHERE v.name = 'name' AND f.rel_path LIKE 'CT-2023-0001/%'",
+            [],
+            |r| r.get(0),
+        )
+        .expect("the form page's text");
+    let start = read.len() - read.trim_start().len();
+    let first = read[start..]
+        .split_whitespace()
+        .next()
+        .expect("a first word");
+    assert!(
+        read[..start + first.len()]
+            .chars()
+            .all(|c| !('\u{300}'..='\u{36f}').contains(&c)),
+        "one caret step a letter: {first:?}"
+    );
+    let text = browser.find("#text");
+    let mut keys = format!("{ALT}t{RELEASE}{CONTROL}{HOME}{RELEASE}");
+    keys.push_str(&RIGHT.repeat(read[..start].chars().count()));
+    keys.push_str(SHIFT);
+    keys.push_str(&RIGHT.repeat(first.chars().count()));
+    keys.push_str(&format!("{RELEASE}{WORD}{CONTROL}s{RELEASE}"));
+    browser.keys(&text, &keys);
+    format!("{}{WORD}{}", &read[..start], &read[start + first.len()..])
+}
+
 #[test]
 fn an_operator_corrects_a_name_and_an_id_with_the_keyboard() {
     let (place, source) = archived();
@@ -146,6 +184,8 @@ fn an_operator_corrects_a_name_and_an_id_with_the_keyboard() {
     wait_for_reviews(&place, 1);
     retype(&browser, "id_number", ID);
     wait_for_reviews(&place, 2);
+    let corrected = correct_first_word(&place, &browser);
+    wait_for_reviews(&place, 3);
     let shot = place.path().join("review.png");
     std::fs::write(&shot, browser.screenshot()).expect("write screenshot");
     let ink = ink_fraction(&shot);
@@ -225,14 +265,16 @@ fn an_operator_corrects_a_name_and_an_id_with_the_keyboard() {
         describe(&out)
     );
 
+    the_text_correction_is_read_everywhere(&place, &corrected);
+
     let out = place.run(&["verify", "--quiet"], LIMIT);
     assert_eq!(out.status.code(), Some(0), "{}", describe(&out));
     drop(station);
 
-    // An edit behind sohoa's back: the trigger dropped, the correction rewritten.
+    // An edit behind sohoa's back: the trigger dropped, the corrected text rewritten.
     conn.execute_batch(
         "DROP TRIGGER review_append_only_update;
-         UPDATE review SET value = '079999999999' WHERE value = '001074914199';",
+         UPDATE review SET value = replace(value, 'Phượngvĩ', 'Khác') WHERE action = 'text';",
     )
     .expect("tamper");
     let out = place.run(&["verify", "--quiet"], LIMIT);
@@ -241,6 +283,71 @@ fn an_operator_corrects_a_name_and_an_id_with_the_keyboard() {
         String::from_utf8_lossy(&out.stdout).contains("review-altered"),
         "{}",
         describe(&out)
+    );
+}
+
+/// The corrected text, whole, is the catalog's decision and what `search`, `export text`
+/// and `show` give, and `show` lists it in the dossier's history.
+fn the_text_correction_is_read_everywhere(place: &Workplace, corrected: &str) {
+    let (value, reviewer): (String, String) = place
+        .catalog()
+        .query_row(
+            "SELECT value, reviewer FROM review WHERE action = 'text'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .expect("the text correction");
+    assert_eq!((value.as_str(), reviewer.as_str()), (corrected, REVIEWER));
+
+    let out = place.run(&["search", "phuongvi", "--json"], QUICK);
+    assert!(
+        search_hits(&out)
+            .iter()
+            .any(|h| h["dossier"] == "CT-2023-0001"),
+        "{}",
+        describe(&out)
+    );
+    let texts = place.path().join("texts");
+    let out = place.run(&["export", "text", texts.to_str().expect("path")], QUICK);
+    assert_eq!(out.status.code(), Some(0), "{}", describe(&out));
+    let dossier = texts.join("cu-tru/CT-2023-0001");
+    let exported: Vec<String> = std::fs::read_dir(&dossier)
+        .expect("exported texts")
+        .map(|e| std::fs::read_to_string(e.expect("entry").path()).expect("text"))
+        .collect();
+    assert!(
+        exported.iter().any(|t| t == corrected),
+        "{dossier:?}: {exported:?}"
+    );
+
+    let out = place.run(&["show", "CT-2023-0001", "--json"], QUICK);
+    let shown: serde_json::Value = serde_json::from_slice(&out.stdout).expect("show --json");
+    let pages = shown["pages"].as_array().expect("pages");
+    let page = pages
+        .iter()
+        .find(|p| p["text_corrected"] == true)
+        .unwrap_or_else(|| panic!("a corrected page: {shown}"));
+    let number = page["page"].to_string();
+    let out = place.run(&["show", "CT-2023-0001", "--page", &number], QUICK);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim_end(),
+        corrected.trim_end(),
+        "{}",
+        describe(&out)
+    );
+    let text_reviews: Vec<&serde_json::Value> = shown["reviews"]
+        .as_array()
+        .expect("reviews")
+        .iter()
+        .filter(|r| r["action"] == "text")
+        .collect();
+    assert_eq!(text_reviews.len(), 1, "{shown}");
+    assert_eq!(text_reviews[0]["value"], WORD);
+    let out = place.run(&["show", "CT-2023-0001", "--lang", "vi"], QUICK);
+    let history = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        history.contains("sửa văn bản: ") && history.contains(&format!("→ {WORD}")),
+        "{history}"
     );
 }
 

@@ -1,12 +1,15 @@
 // The review page: the queue on the left, the page image in the middle, its values and text
-// on the right. Keyboard first: Enter accepts or corrects a value and moves on, Ctrl+Enter
-// clears the page and opens the next one. Every decision is a POST the station records.
+// on the right. Keyboard first: Enter accepts or corrects a value and moves on; in the text,
+// Ctrl+S records its correction and Esc puts it back; Ctrl+Enter (after recording an edited
+// text) clears the page and opens the next one. Every decision is a POST the station records.
 "use strict";
 
 const csrf = document.querySelector('meta[name="csrf"]').content;
 const $ = (id) => document.getElementById(id);
 let pages = [];      // the queue's pages, in order: {id, dossier, label}
 let current = null;  // the page shown, as the station sent it
+let textBase = null; // the text put in the text box, and of which page: edits are kept
+let textPage = null; // while values of the same page are decided
 
 async function getJson(url) {
   const r = await fetch(url, { credentials: "same-origin" });
@@ -73,7 +76,8 @@ function clearPanel() {
   $("title").textContent = "Không còn hồ sơ chờ duyệt";
   $("flags").replaceChildren();
   $("fields").tBodies[0].replaceChildren();
-  $("text").textContent = "";
+  $("text").value = "";
+  textBase = textPage = null;
   $("image").removeAttribute("src");
 }
 
@@ -95,7 +99,14 @@ function render() {
     return s;
   }));
   $("image").src = "/image/" + p.id;
-  $("text").textContent = p.text;
+  const box = $("text");
+  if (textPage !== p.id || box.value === textBase) {
+    box.value = p.text;
+    textBase = p.text;
+    textPage = p.id;
+  }
+  box.classList.toggle("corrected", p.text_corrected);
+  $("text-state").textContent = p.text_corrected ? "(đã sửa)" : "";
   const body = $("fields").tBodies[0];
   body.replaceChildren();
   for (const f of p.fields) body.append(fieldRow(f));
@@ -151,10 +162,28 @@ async function decide(decision, field) {
   }
 }
 
+function textEdited() {
+  return current !== null && textPage === current.id && $("text").value !== textBase;
+}
+
+// Record the text box as the page's text, when it was edited.
+async function saveText() {
+  if (!textEdited()) return;
+  current = await post({ page: current.id, action: "text", value: $("text").value });
+  textBase = $("text").value; // recorded: the station's text may now replace it
+  render();
+  $("status").textContent = "Đã sửa văn bản.";
+}
+
+function textKey(e) {
+  if (e.key === "Escape") { e.preventDefault(); $("text").value = textBase; }
+}
+
 async function done() {
   if (!current) return;
   const at = pages.indexOf(current.id);
   try {
+    await saveText();
     await post({ page: current.id, action: "done" });
     $("status").textContent = "Xong trang.";
     await loadQueue(pages[at + 1]);
@@ -171,10 +200,16 @@ function step(by) {
 
 document.addEventListener("keydown", (e) => {
   if (e.key === "Enter" && e.ctrlKey) { e.preventDefault(); done(); }
+  else if (e.ctrlKey && e.key === "s") {
+    e.preventDefault();
+    saveText().catch((err) => { $("status").textContent = "Lỗi: " + err.message; });
+  }
+  else if (e.altKey && e.key === "t") { e.preventDefault(); $("text").focus(); }
   else if (e.altKey && e.key === "ArrowDown") { e.preventDefault(); step(1); }
   else if (e.altKey && e.key === "ArrowUp") { e.preventDefault(); step(-1); }
 });
 $("done").addEventListener("click", done);
+$("text").addEventListener("keydown", textKey);
 for (const k of ["collection", "reason", "operator"]) {
   $("f-" + k).addEventListener("change", () => loadQueue());
 }

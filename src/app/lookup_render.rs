@@ -143,6 +143,7 @@ fn page_value(p: &PageView) -> Value {
         "dpi": p.dpi.map(|(x, y)| json!([x, y])),
         "confidence": p.confidence,
         "flags": p.flags,
+        "text_corrected": p.text_corrected,
         "rotation": p.rotation,
         "skew": p.skew,
         "duplicate_of": p.duplicate_of.as_ref().map(place_json),

@@ -1,6 +1,6 @@
 //! A dossier's review history as `sohoa show` prints it after its pages: one line per
-//! decision, oldest first, with who and when (UTC), and for a correction what the value read
-//! before.
+//! decision, oldest first, with who and when (UTC), for a correction what the value read
+//! before, and for a correction of the page's text the words it changed.
 
 use std::fmt::Write;
 
@@ -24,6 +24,8 @@ pub fn history(events: &[ReviewEvent], lang: Lang) -> String {
             ("correct", Lang::En) => "corrected",
             ("accept", Lang::Vi) => "nhận",
             ("accept", Lang::En) => "accepted",
+            ("text", Lang::Vi) => "sửa văn bản",
+            ("text", Lang::En) => "corrected the text",
             (_, Lang::Vi) => "xong trang",
             (_, Lang::En) => "page done",
         };

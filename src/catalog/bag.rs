@@ -90,7 +90,11 @@ impl Catalog {
         .and_then(Iterator::collect)
         .during("read files to bag")?;
         let mut texts = tx
-            .prepare("SELECT text FROM page WHERE file_id = ?1 ORDER BY page_index")
+            .prepare(concat!(
+                "SELECT ",
+                page_text_sql!(),
+                " FROM page p WHERE p.file_id = ?1 ORDER BY p.page_index"
+            ))
             .during("read page texts to bag")?;
         let mut files = Vec::with_capacity(rows.len());
         for (id, mut file) in rows {

@@ -1,7 +1,8 @@
 //! Checking the catalog's derived tables against the chained rows they derive from, for
 //! `sohoa verify`: `current_file` (the highest version of each path), `page_field` (the
 //! fields of a page's text, its boxed ID numbers and the people of its form), the search indexes `page_fold` and
-//! `page_exact` (the page text, folded and exact) with their word counts `term_df`, and the
+//! `page_exact` (the page's current text, a reviewer's correction else its reading, folded
+//! and exact) with their word counts `term_df`, and the
 //! bookkeeping tables `search_backfill` and `chain_legacy`. Quick checks `current_file`
 //! whole, the indexes' page counts and the fields of a random sample of pages; full checks
 //! every page, every index entry and every word count. Read-only (temporary tables only);
@@ -112,8 +113,12 @@ fn page_name(conn: &Connection, page: i64) -> Result<String, CatalogError> {
 /// name a page that does not exist.
 fn fields(conn: &Connection, full: bool) -> Result<Vec<RowIssue>, CatalogError> {
     // A random sample: a tamperer cannot know which pages the next quick check reads.
-    let sql = "SELECT id, text FROM page WHERE ?1 < 0 OR id IN
-             (SELECT id FROM page ORDER BY random() LIMIT ?1) ORDER BY id";
+    let sql = concat!(
+        "SELECT p.id, ",
+        page_text_sql!(),
+        " FROM page p WHERE ?1 < 0 OR p.id IN
+             (SELECT id FROM page ORDER BY random() LIMIT ?1) ORDER BY p.id"
+    );
     let mut stmt = conn.prepare(sql).during("check page fields")?;
     let limit = if full { -1 } else { QUICK_SAMPLE };
     let pages: Vec<(i64, String)> = stmt
@@ -210,7 +215,11 @@ fn index_entries(
     conn.execute_batch(&setup).during("rebuild an index")?;
     {
         let mut pages = conn
-            .prepare("SELECT id, text FROM page ORDER BY id")
+            .prepare(concat!(
+                "SELECT p.id, ",
+                page_text_sql!(),
+                " FROM page p ORDER BY p.id"
+            ))
             .during("rebuild an index")?;
         let mut insert = conn
             .prepare("INSERT INTO temp.expect_index (rowid, text) VALUES (?1, ?2)")
@@ -263,7 +272,7 @@ fn index_entries(
 fn word_counts(conn: &Connection) -> Result<Vec<RowIssue>, CatalogError> {
     let mut expected: HashMap<(&'static str, String), i64> = HashMap::new();
     let mut stmt = conn
-        .prepare("SELECT text FROM page")
+        .prepare(concat!("SELECT ", page_text_sql!(), " FROM page p"))
         .during("count words")?;
     let mut rows = stmt.query([]).during("count words")?;
     while let Some(row) = rows.next().during("count words")? {

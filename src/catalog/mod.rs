@@ -27,6 +27,23 @@ WHERE f.failure_kind IS NULL AND f.pages_flagged > 0 AND p.flags != ''
     };
 }
 
+/// The latest correction of page `p`'s text (`review_text.rs`), NULL when no reviewer
+/// corrected it. Served by `review_page(page_id, id)`: one index step per page.
+macro_rules! text_correction_sql {
+    () => {
+        "(SELECT r.value FROM review r WHERE r.page_id = p.id AND r.action = 'text'
+          ORDER BY r.id DESC LIMIT 1)"
+    };
+}
+
+/// The current text of page `p`: its latest correction, else its reading. Everything that
+/// shows, exports or indexes page text reads it so, never `p.text` alone.
+macro_rules! page_text_sql {
+    () => {
+        concat!("coalesce(", text_correction_sql!(), ", p.text)")
+    };
+}
+
 mod audit;
 mod bag;
 mod batch;
@@ -52,7 +69,9 @@ mod progress;
 mod read;
 mod repair;
 mod review;
+mod review_history;
 mod review_read;
+mod review_text;
 mod schema;
 mod search;
 mod search_hints;
@@ -90,9 +109,8 @@ pub use open::ReadMode;
 pub use pdf_pages::{PdfDossier, PdfPage};
 pub use progress::{DossierState, ProgressRow};
 pub use review::{NewReview, ReviewAction};
-pub use review_read::{
-    PageObject, QueueDossier, QueueFilter, QueuePage, ReviewEvent, ReviewField, ReviewPage,
-};
+pub use review_history::ReviewEvent;
+pub use review_read::{PageObject, QueueDossier, QueueFilter, QueuePage, ReviewField, ReviewPage};
 pub use search::{Hit, SearchRequest};
 pub use search_hints::Suggestions;
 pub use show::{DossierView, PageView};

@@ -1,6 +1,6 @@
 //! The search fields (`page_field`) a page must have: its boxed ID numbers, then the current
 //! values of the people of its form (`form_field_now`, so a reviewer's correction is what
-//! `search --name/--id/--born` finds), then the fields of its text, each kept only when no
+//! `search --name/--id/--born` finds), then the fields of its current text, each kept only when no
 //! earlier one has its kind and value. `derived_audit.rs` compares a page's rows with this;
 //! `review.rs` rewrites them after a correction. The run writes the same rows as it goes
 //! (`page.rs`, `form.rs`, `search_index.rs`).
@@ -39,9 +39,8 @@ pub(super) fn expected(conn: &Connection, page: i64, text: &str) -> Result<Field
 /// Replace page `page`'s search fields by those it must have now. Part of the caller's
 /// transaction.
 pub(super) fn rewrite(conn: &Connection, page: i64) -> Result<(), CatalogError> {
-    let text: String = conn
-        .query_row("SELECT text FROM page WHERE id = ?1", [page], |r| r.get(0))
-        .during("rewrite page fields")?;
+    // The current text: after a correction of the text, its fields are the corrected ones.
+    let text = super::review_text::current_text(conn, page)?.unwrap_or_default();
     let fields = expected(conn, page, &text)?;
     conn.execute("DELETE FROM page_field WHERE page_id = ?1", [page])
         .during("rewrite page fields")?;

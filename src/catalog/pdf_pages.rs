@@ -1,8 +1,9 @@
 //! What a PDF/A export reads: for each dossier of a collection, its current files' pages in
 //! archive order (path byte order, then page index) with the stored original each came from,
-//! its size, resolution, word boxes and the geometry the boxes are in, plus the time of the
-//! latest batch that recorded one of its files (the document's creation date, so exporting
-//! twice gives the same bytes). Called by `pdfa`.
+//! its size, resolution, word boxes (and a reviewer's correction of the text) and the
+//! geometry the boxes are in, plus the time of the latest batch that recorded one of its
+//! files (the document's creation date, so exporting twice gives the same bytes). Called by
+//! `pdfa`.
 
 use rusqlite::Row;
 
@@ -22,8 +23,10 @@ pub struct PdfPage {
     pub width: u32,
     pub height: u32,
     pub dpi: Option<(f32, f32)>,
-    /// The catalog's JSON list of words.
+    /// The catalog's JSON list of words, as recognised.
     pub words: String,
+    /// A reviewer's correction of the page's text, which the words' layer must read.
+    pub corrected_text: Option<String>,
     pub geometry: Geometry,
 }
 
@@ -37,9 +40,12 @@ pub struct PdfDossier {
     pub pages: Vec<PdfPage>,
 }
 
-const PAGES_SQL: &str = "
+const PAGES_SQL: &str = concat!(
+    "
 SELECT d.code, col.name, c.rel_path, f.sha256, p.page_index, f.page_count, p.width, p.height,
-       p.dpi_x, p.dpi_y, p.words, p.rotation, p.skew, b.started_at
+       p.dpi_x, p.dpi_y, p.words, p.rotation, p.skew, b.started_at, ",
+    text_correction_sql!(),
+    "
 FROM collection col
 JOIN dossier d ON d.collection_id = col.id
 JOIN current_file c ON c.dossier_id = d.id
@@ -47,7 +53,8 @@ JOIN file f ON f.id = c.file_id
 JOIN batch b ON b.id = f.batch_id
 JOIN page p ON p.file_id = f.id
 WHERE col.code = ?1 AND (?2 IS NULL OR d.code = ?2) AND f.sha256 IS NOT NULL
-ORDER BY d.code, c.rel_path, p.page_index";
+ORDER BY d.code, c.rel_path, p.page_index"
+);
 
 impl Catalog {
     /// The dossiers of `collection` (or just `dossier`) that have recognised pages.
@@ -104,6 +111,7 @@ fn pdf_row(row: &Row<'_>) -> rusqlite::Result<(String, String, String, PdfPage)>
         height: row.get(7)?,
         dpi,
         words: row.get(10)?,
+        corrected_text: row.get(14)?,
         geometry: Geometry {
             rotation: row.get(11)?,
             skew: row.get::<_, f64>(12)? as f32,

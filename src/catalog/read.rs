@@ -1,5 +1,6 @@
 //! Reading current files back: what the planner needs to tell unchanged files from changed
-//! ones, and the text of every current page for export. "Current" is the latest version of
+//! ones, and the current text of every current page for export (a reviewer's correction, else
+//! the reading). "Current" is the latest version of
 //! each path, as `current_file` points to it.
 
 use std::collections::HashMap;
@@ -17,15 +18,19 @@ use crate::model::FileFailure;
 /// sort. CROSS JOIN fixes that join order and INDEXED BY the last step: without statistics
 /// the planner otherwise sorts every page's text, or builds a throw-away index over them.
 /// `c.file_id` changes nothing (a path is current once) but lets SQLite see the order holds.
-pub(super) const PAGE_TEXTS_SQL: &str = "
-SELECT col.code, d.code, c.rel_path, p.page_index, f.page_count, p.text
+pub(super) const PAGE_TEXTS_SQL: &str = concat!(
+    "
+SELECT col.code, d.code, c.rel_path, p.page_index, f.page_count, ",
+    page_text_sql!(),
+    "
 FROM collection col
 CROSS JOIN dossier d ON d.collection_id = col.id
 CROSS JOIN current_file c ON c.dossier_id = d.id
 CROSS JOIN file f ON f.id = c.file_id
 CROSS JOIN page p INDEXED BY page_by_file ON p.file_id = f.id
 WHERE ?1 IS NULL OR col.code = ?1
-ORDER BY col.code, d.code, c.rel_path, c.file_id, p.page_index";
+ORDER BY col.code, d.code, c.rel_path, c.file_id, p.page_index"
+);
 
 impl Catalog {
     /// The latest version of each file of a collection, by path; empty for a collection

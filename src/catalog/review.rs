@@ -87,6 +87,8 @@ pub enum ReviewAction {
     Correct { field: i64, value: String },
     /// The page's flags are settled.
     Clear,
+    /// The page's text should read `text` (all of it).
+    Text { text: String },
 }
 
 impl ReviewAction {
@@ -95,6 +97,7 @@ impl ReviewAction {
             ReviewAction::Accept { field } => ("accept", Some(*field), None),
             ReviewAction::Correct { field, value } => ("correct", Some(*field), Some(value)),
             ReviewAction::Clear => ("clear", None, None),
+            ReviewAction::Text { text } => ("text", None, Some(text)),
         }
     }
 }
@@ -128,6 +131,11 @@ impl Catalog {
             .during("record a review")?;
         let (action, field, value) = review.action.parts();
         let file = reviewable(&tx, review.page, field, action)?;
+        // The text the search rows were built from, before this correction joins it.
+        let before = match action {
+            "text" => super::review_text::current_text(&tx, review.page)?,
+            _ => None,
+        };
         tx.prepare_cached(
             "INSERT INTO review (page_id, file_id, field_id, action, value, reviewer, at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -151,13 +159,16 @@ impl Catalog {
         if field.is_some() {
             super::page_fields::rewrite(&tx, review.page)?;
         }
+        if let (Some(before), Some(after)) = (before, value) {
+            super::review_text::reindex(&tx, review.page, &before, after)?;
+        }
         tx.commit().during("record a review")?;
         Ok(id)
     }
 }
 
-/// The file of page `page` when the decision applies to it: a field of its own form, or a
-/// clear of a flagged page.
+/// The file of page `page` when the decision applies to it: a field of its own form, a
+/// clear of a flagged page, or a correction of any page's text.
 fn reviewable(
     conn: &rusqlite::Connection,
     page: i64,
@@ -165,6 +176,9 @@ fn reviewable(
     action: &str,
 ) -> Result<i64, CatalogError> {
     let refused = || CatalogError::NotReviewable { page };
+    if action == "text" {
+        return super::review_text::file_of(conn, page)?.ok_or_else(refused);
+    }
     let found: Option<(i64, String)> = conn
         .query_row(
             "SELECT file_id, flags FROM page WHERE id = ?1",

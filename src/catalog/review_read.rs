@@ -1,7 +1,7 @@
 //! Reading what review needs (`review.rs` writes it): the queue of dossiers with flagged pages
-//! not yet cleared, oldest digitised first; one page with its text, flags and current form
-//! values (each with its reading and its latest decision); the object holding a page, by the
-//! page's catalog id only; and a dossier's review history for `sohoa show`. Read-only.
+//! not yet cleared, oldest digitised first; one page with its current text, flags and current form
+//! values (each with its reading and its latest decision); and the object holding a page, by
+//! the page's catalog id only. A dossier's review history is `review_history.rs`'s. Read-only.
 
 use rusqlite::{params, OptionalExtension, Row};
 use serde::Serialize;
@@ -53,7 +53,10 @@ pub struct ReviewPage {
     pub page_count: u32,
     pub flags: Vec<String>,
     pub confidence: Option<f64>,
+    /// The current text: the latest correction, else the reading.
     pub text: String,
+    /// Whether a reviewer corrected the text.
+    pub text_corrected: bool,
     pub form: Option<String>,
     pub fields: Vec<ReviewField>,
     /// Whether a reviewer has cleared it.
@@ -78,22 +81,6 @@ pub struct ReviewField {
     pub decision: Option<String>,
 }
 
-/// One decision, for a dossier's history.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ReviewEvent {
-    pub rel_path: String,
-    /// 0-based, in its file.
-    pub page_index: u32,
-    /// The form value's name, for a decision on a value.
-    pub field: Option<String>,
-    pub action: String,
-    /// What the value read before this decision, for a correction.
-    pub before: Option<String>,
-    pub value: Option<String>,
-    pub reviewer: String,
-    pub at: String,
-}
-
 /// The original holding a page: its object and the page's index in it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PageObject {
@@ -113,35 +100,28 @@ SELECT col.code, d.code, f.rel_path, p.id, p.page_index, f.page_count, p.flags, 
 ORDER BY col.code, d.code, f.rel_path, p.page_index"
 );
 
-const PAGE_SQL: &str = "
+const PAGE_SQL: &str = concat!(
+    "
 SELECT p.id, col.code, d.code, f.rel_path, p.page_index, f.page_count, p.flags, p.confidence,
-       p.text, (SELECT form FROM page_form WHERE page_id = p.id),
-       EXISTS (SELECT 1 FROM review r WHERE r.page_id = p.id AND r.action = 'clear')
+       ",
+    page_text_sql!(),
+    ", (SELECT form FROM page_form WHERE page_id = p.id),
+       EXISTS (SELECT 1 FROM review r WHERE r.page_id = p.id AND r.action = 'clear'),
+       ",
+    text_correction_sql!(),
+    " IS NOT NULL
 FROM page p
 JOIN file f ON f.id = p.file_id
 JOIN collection col ON col.id = f.collection_id
 JOIN dossier d ON d.id = f.dossier_id
-WHERE p.id = ?1";
+WHERE p.id = ?1"
+);
 
 const FIELDS_SQL: &str = "
 SELECT n.id, n.member, n.name, n.value, v.value, n.confidence, n.doubt,
        (SELECT r.action FROM review r WHERE r.field_id = n.id ORDER BY r.id DESC LIMIT 1)
 FROM form_field_now n JOIN page_form_field v ON v.id = n.id
 WHERE n.page_id = ?1 ORDER BY n.member, n.ordinal";
-
-const HISTORY_SQL: &str = "
-SELECT f.rel_path, p.page_index, v.name, r.action,
-       coalesce((SELECT q.value FROM review q WHERE q.field_id = r.field_id
-                 AND q.action = 'correct' AND q.id < r.id ORDER BY q.id DESC LIMIT 1), v.value),
-       r.value, r.reviewer, r.at
-FROM review r
-JOIN page p ON p.id = r.page_id
-JOIN file f ON f.id = r.file_id
-JOIN collection col ON col.id = f.collection_id
-JOIN dossier d ON d.id = f.dossier_id
-LEFT JOIN page_form_field v ON v.id = r.field_id
-WHERE col.code = ?1 AND d.code = ?2
-ORDER BY r.id";
 
 fn flags_of(text: &str) -> Vec<String> {
     text.split(',')
@@ -247,26 +227,6 @@ impl Catalog {
         })?;
         Ok(Some(PageObject { object, page_index }))
     }
-
-    /// Every decision on the pages of dossier `dossier` of `collection`, in the order made.
-    ///
-    /// # Errors
-    /// The catalog cannot be read.
-    pub fn review_history(
-        &self,
-        collection: &str,
-        dossier: &str,
-    ) -> Result<Vec<ReviewEvent>, CatalogError> {
-        let mut stmt = self
-            .conn
-            .prepare_cached(HISTORY_SQL)
-            .during("read review history")?;
-        let rows = stmt
-            .query_map([collection, dossier], history_row)
-            .and_then(Iterator::collect)
-            .during("read review history")?;
-        Ok(rows)
-    }
 }
 
 fn queue_row(r: &Row<'_>) -> rusqlite::Result<(QueueDossier, QueuePage)> {
@@ -301,6 +261,7 @@ fn page_row(r: &Row<'_>) -> rusqlite::Result<ReviewPage> {
         form: r.get(9)?,
         fields: Vec::new(),
         cleared: r.get(10)?,
+        text_corrected: r.get(11)?,
     })
 }
 
@@ -314,19 +275,5 @@ fn field_row(r: &Row<'_>) -> rusqlite::Result<ReviewField> {
         confidence: r.get(5)?,
         doubt: r.get(6)?,
         decision: r.get(7)?,
-    })
-}
-
-fn history_row(r: &Row<'_>) -> rusqlite::Result<ReviewEvent> {
-    let action: String = r.get(3)?;
-    Ok(ReviewEvent {
-        rel_path: r.get(0)?,
-        page_index: r.get(1)?,
-        field: r.get(2)?,
-        before: if action == "correct" { r.get(4)? } else { None },
-        action,
-        value: r.get(5)?,
-        reviewer: r.get(6)?,
-        at: r.get(7)?,
     })
 }

@@ -244,6 +244,8 @@ CREATE INDEX file_sha256 ON file(sha256);
     // 13: review decisions, append-only and each linked into the chain, and the current
     // reading of every form value (see `review.rs`).
     super::review::MIGRATION,
+    // 14: `review` takes corrections of a page's text (see `review_text.rs`).
+    super::review_text::MIGRATION,
 ];
 
 /// The first schema, for tests that build an old catalog.

@@ -155,7 +155,11 @@ fn terms(req: &SearchRequest) -> Vec<(Vec<String>, bool)> {
 }
 
 /// The columns of a hit, before its rank.
-pub(super) const SELECT: &str = "SELECT col.code, d.id, d.code, c.rel_path, p.page_index, p.text";
+/// The text is the page's current one, so snippets show what the index now holds.
+pub(super) const SELECT: &str = concat!(
+    "SELECT col.code, d.id, d.code, c.rel_path, p.page_index, ",
+    page_text_sql!()
+);
 /// From a page id `x.rowid` to its current file, dossier and collection.
 pub(super) const JOINS: &str = "JOIN page p ON p.id = x.rowid
     JOIN current_file c ON c.file_id = p.file_id

@@ -110,6 +110,55 @@ pub(super) fn index_page(conn: &Connection, page_id: i64, text: &str) -> rusqlit
     index_fields(conn, page_id, text)
 }
 
+/// Replace page `page_id`'s full-text rows and word counts, built from `before`, by those of
+/// `after` (a reviewer's correction of its text, `review_text.rs`). Both indexes are
+/// contentless: a row is taken out by FTS5's `delete` command with the very text it was
+/// indexed with, which `before` is. Its fields are the caller's (`page_fields::rewrite`).
+pub(super) fn replace_page_text(
+    conn: &Connection,
+    page_id: i64,
+    before: &str,
+    after: &str,
+) -> rusqlite::Result<()> {
+    for (table, old, new) in [
+        ("page_fold", fold(before), fold(after)),
+        ("page_exact", exact(before), exact(after)),
+    ] {
+        conn.prepare_cached(&format!(
+            "INSERT INTO {table} ({table}, rowid, text) VALUES ('delete', ?1, ?2)"
+        ))?
+        .execute(params![page_id, old])?;
+        conn.prepare_cached(&format!(
+            "INSERT INTO {table} (rowid, text) VALUES (?1, ?2)"
+        ))?
+        .execute(params![page_id, new])?;
+    }
+    let kinded = |text: &str| -> BTreeSet<(&'static str, String)> {
+        page_words(text)
+            .into_iter()
+            .map(|(mode, word)| (df_kind(mode), word))
+            .collect()
+    };
+    let (old, new) = (kinded(before), kinded(after));
+    let mut gone =
+        conn.prepare_cached("DELETE FROM term_df WHERE kind = ?1 AND term = ?2 AND pages = 1")?;
+    let mut fewer =
+        conn.prepare_cached("UPDATE term_df SET pages = pages - 1 WHERE kind = ?1 AND term = ?2")?;
+    for (kind, word) in old.difference(&new) {
+        if gone.execute(params![kind, word])? == 0 {
+            fewer.execute(params![kind, word])?;
+        }
+    }
+    let mut add = conn.prepare_cached(
+        "INSERT INTO term_df (kind, term, pages) VALUES (?1, ?2, 1)
+         ON CONFLICT DO UPDATE SET pages = pages + 1",
+    )?;
+    for (kind, word) in new.difference(&old) {
+        add.execute(params![kind, word])?;
+    }
+    Ok(())
+}
+
 /// The fields extracted from a page's text.
 fn index_fields(conn: &Connection, page_id: i64, text: &str) -> rusqlite::Result<()> {
     let mut field = conn.prepare_cached(

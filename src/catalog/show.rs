@@ -1,6 +1,7 @@
 //! One dossier as `sohoa show` presents it: its metadata and, for each page of its current
 //! files in reading order (natural sort of paths, then page index), the checksum, dpi, OCR
-//! confidence, flags and text, and the form it was read as (see `form_read.rs`).
+//! confidence, flags and current text (a reviewer's correction, else the reading), and the
+//! form it was read as (see `form_read.rs`).
 
 use super::duplicate::FilePlace;
 use super::error::During;
@@ -33,7 +34,10 @@ pub struct PageView {
     pub dpi: Option<(f64, f64)>,
     pub confidence: Option<f64>,
     pub flags: Vec<String>,
+    /// The current text: a reviewer's correction, else the reading.
     pub text: String,
+    /// Whether a reviewer corrected the text.
+    pub text_corrected: bool,
     /// Clockwise quarter turn and deskew angle applied before reading (see
     /// [`crate::model::Geometry`]).
     pub rotation: u16,
@@ -43,6 +47,25 @@ pub struct PageView {
     /// The form the page was read as, with its values.
     pub form: Option<FormRecord>,
 }
+
+/// A dossier's pages with their current text (a reviewer's correction, else the reading),
+/// whether it was corrected, and where a duplicate's bytes were archived first.
+const PAGES_SQL: &str = concat!(
+    "SELECT c.rel_path, p.page_index, f.sha256, p.dpi_x, p.dpi_y, p.confidence, p.flags, ",
+    page_text_sql!(),
+    ", p.rotation, p.skew,
+         ocol.code, od.code, o.rel_path, o.version, oc.file_id IS NOT NULL, p.id, ",
+    text_correction_sql!(),
+    " IS NOT NULL
+     FROM current_file c JOIN file f ON f.id = c.file_id
+     JOIN page p ON p.file_id = f.id
+     LEFT JOIN file_duplicate fd ON fd.file_id = f.id
+     LEFT JOIN file o ON o.id = fd.of_file_id
+     LEFT JOIN collection ocol ON ocol.id = o.collection_id
+     LEFT JOIN dossier od ON od.id = o.dossier_id
+     LEFT JOIN current_file oc ON oc.file_id = o.id
+     WHERE c.dossier_id = ?1"
+);
 
 impl Catalog {
     /// The dossier `code`, of `collection` when given.
@@ -58,19 +81,7 @@ impl Catalog {
         let (id, mut view) = self.find_dossier(collection, code)?;
         let mut stmt = self
             .conn
-            .prepare_cached(
-                "SELECT c.rel_path, p.page_index, f.sha256, p.dpi_x, p.dpi_y, p.confidence,
-                     p.flags, p.text, p.rotation, p.skew,
-                     ocol.code, od.code, o.rel_path, o.version, oc.file_id IS NOT NULL, p.id
-                 FROM current_file c JOIN file f ON f.id = c.file_id
-                 JOIN page p ON p.file_id = f.id
-                 LEFT JOIN file_duplicate fd ON fd.file_id = f.id
-                 LEFT JOIN file o ON o.id = fd.of_file_id
-                 LEFT JOIN collection ocol ON ocol.id = o.collection_id
-                 LEFT JOIN dossier od ON od.id = o.dossier_id
-                 LEFT JOIN current_file oc ON oc.file_id = o.id
-                 WHERE c.dossier_id = ?1",
-            )
+            .prepare_cached(PAGES_SQL)
             .during("read dossier pages")?;
         let rows = stmt.query_map([id], |r| {
             let page: i64 = r.get(15)?;
@@ -92,6 +103,7 @@ impl Catalog {
                     .map(str::to_string)
                     .collect(),
                 text: r.get(7)?,
+                text_corrected: r.get(16)?,
                 rotation: r.get::<_, Option<u16>>(8)?.unwrap_or(0),
                 skew: r.get::<_, Option<f64>>(9)?.unwrap_or(0.0),
                 duplicate_of: match r.get::<_, Option<String>>(10)? {

@@ -1,6 +1,7 @@
 //! `sohoa export pdf`: one searchable PDF/A-2b file per dossier, `OUT/<dossier code>.pdf`.
 //! Each page shows the stored original's picture (a JPEG's own bytes, anything else
-//! losslessly as decoded) under an invisible layer of the recognised words, on their boxes.
+//! losslessly as decoded) under an invisible layer of the recognised words, on their boxes (a reviewer's
+//! correction of the text carried onto them, `realign.rs`).
 //!
 //! Invariants: originals are read from the object store and checked against their SHA-256
 //! before use, so a tampered object never reaches a PDF; the output depends only on the
@@ -12,6 +13,7 @@
 mod doc;
 mod image;
 mod meta;
+mod realign;
 mod text;
 
 use std::fs;
@@ -127,7 +129,7 @@ fn dossier_pdf(store: &ObjectStore, d: &PdfDossier) -> Result<Vec<u8>, PdfExport
             pages.push(PageOut {
                 picture: picture.clone(),
                 frame: frame(page),
-                words: serde_json::from_str::<Vec<Word>>(&page.words).unwrap_or_default(),
+                words: page_words(page),
             });
         }
     }
@@ -139,6 +141,16 @@ fn dossier_pdf(store: &ObjectStore, d: &PdfDossier) -> Result<Vec<u8>, PdfExport
             .unwrap_or_default(),
     };
     Ok(doc::write(&meta, &pages))
+}
+
+/// The words of the page's text layer: as recognised, carried onto a reviewer's corrected
+/// text when there is one.
+fn page_words(page: &PdfPage) -> Vec<Word> {
+    let words = serde_json::from_str::<Vec<Word>>(&page.words).unwrap_or_default();
+    match &page.corrected_text {
+        Some(text) => realign::realign(&words, text),
+        None => words,
+    }
 }
 
 /// The original's bytes, refused unless they hash to the id they are stored under.

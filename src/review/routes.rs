@@ -18,8 +18,8 @@ use crate::store::ObjectStore;
 /// Widest image sent: enough to read a form on a desktop screen, far less than a 300 dpi scan.
 const IMAGE_WIDTH: u32 = 1400;
 
-/// Largest decision body read.
-const MAX_BODY: u64 = 64 * 1024;
+/// Largest decision body read: a page's whole corrected text, many times over.
+const MAX_BODY: u64 = 256 * 1024;
 
 const PAGE_HTML: &str = include_str!("../../assets/review/index.html");
 const SCRIPT: &str = include_str!("../../assets/review/review.js");
@@ -187,7 +187,7 @@ fn image(state: &State, id: &str) -> Result<Reply, CatalogError> {
 #[derive(Debug, Deserialize)]
 struct Decision {
     page: i64,
-    /// `accept`, `correct` or `done`.
+    /// `accept`, `correct`, `text` (the page's whole corrected text in `value`) or `done`.
     action: String,
     field: Option<i64>,
     value: Option<String>,
@@ -234,6 +234,10 @@ fn actions(state: &State, d: &Decision) -> Result<Option<Vec<ReviewAction>>, Cat
         ("correct", Some(field), Some(value)) => Some(vec![ReviewAction::Correct {
             field,
             value: value.trim().to_string(),
+        }]),
+        // Browsers give a textarea's lines with CRLF in forms; the catalog keeps LF, as read.
+        ("text", None, Some(text)) => Some(vec![ReviewAction::Text {
+            text: text.replace("\r\n", "\n"),
         }]),
         ("done", None, _) => {
             let Some(page) = state.catalog.review_page(d.page)? else {

@@ -16,6 +16,10 @@ const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
 pub const ENTER: &str = "\u{E007}";
 pub const CONTROL: &str = "\u{E009}";
 pub const RELEASE: &str = "\u{E000}";
+pub const SHIFT: &str = "\u{E008}";
+pub const ALT: &str = "\u{E00A}";
+pub const HOME: &str = "\u{E011}";
+pub const RIGHT: &str = "\u{E014}";
 
 /// One HTTP request; returns the status and the body.
 pub fn http(

@@ -1,4 +1,4 @@
--- Migration 13 undone, for tests that build a catalog of an earlier schema: no review
+-- Migrations 13 and 14 undone, for tests that build a catalog of an earlier schema: no review
 -- table nor its view, and the chain's links without their review column.
 DROP VIEW form_field_now;
 DROP TRIGGER chain_link_append_only_update;
