@@ -42,6 +42,7 @@ mod fixity;
 mod form;
 mod form_read;
 mod merge;
+mod merge_reviews;
 mod merge_rows;
 mod mtime;
 mod open;
@@ -52,6 +53,7 @@ mod progress;
 mod read;
 mod repair;
 mod review;
+mod review_figures;
 mod review_read;
 mod schema;
 mod search;
@@ -90,6 +92,7 @@ pub use open::ReadMode;
 pub use pdf_pages::{PdfDossier, PdfPage};
 pub use progress::{DossierState, ProgressRow};
 pub use review::{NewReview, ReviewAction};
+pub use review_figures::ReviewRow;
 pub use review_read::{
     PageObject, QueueDossier, QueueFilter, QueuePage, ReviewEvent, ReviewField, ReviewPage,
 };
