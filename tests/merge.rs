@@ -2,7 +2,8 @@
 //! machine (rows, page texts, exported text, report figures, search) and `verify` passes;
 //! merging again changes nothing; workstations keep their operator and centre; a source
 //! whose object does not match its name is refused whole; a target in use is refused
-//! (exit 3); a merge killed at any point is completed by the next.
+//! (exit 3); a merge killed at any point is completed by the next; review decisions come
+//! over with their reviewer and time, once, and the target reads the corrected values.
 
 mod common;
 
@@ -620,4 +621,157 @@ fn a_sheet_filed_at_two_workstations_is_a_duplicate_once_merged() {
         figures(&one, "archive", "collection")
     );
     ok(&a.run(&["verify"], LIMIT));
+}
+
+const REVIEWER: &str = "Lê Thị Duyệt";
+const CORRECTED: &str = "Lý Văn Đạt";
+
+/// An archive of CT-2023-0001 (a CT01 form and a second page), every page flagged (the
+/// confidence threshold is above any reading), in a workplace of its own.
+fn flagged_archive() -> (Workplace, TempDir) {
+    let source = cu_tru_dossiers(&["CT-2023-0001"]);
+    let place = workplace(source.path());
+    let config = place.path().join("pipeline.toml");
+    let toml = std::fs::read_to_string(&config).expect("config");
+    let toml = toml.replace("workers = 2\n", "workers = 2\nmin_confidence = 99\n");
+    std::fs::write(&config, toml).expect("config");
+    ok(&place.run(&["run", "--quiet"], LIMIT));
+    (place, source)
+}
+
+/// Review every page of `archive` as the station records it: the form's name corrected,
+/// its ID number accepted, every flagged page cleared, on 3 November 2026. Returns how
+/// many decisions.
+fn review_all(archive: &Path) -> i64 {
+    use sohoa::catalog::{Catalog, NewReview, ReviewAction};
+    let conn = catalog_of(archive);
+    let field = |name: &str| -> (i64, i64) {
+        conn.query_row(
+            "SELECT page_id, id FROM page_form_field WHERE name = ?1 AND member = 0",
+            [name],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .expect("a form value")
+    };
+    let (page, name) = field("name");
+    let (_, id_number) = field("id_number");
+    let mut flagged = conn
+        .prepare("SELECT id FROM page WHERE flags != '' ORDER BY id")
+        .expect("pages");
+    let pages: Vec<i64> = flagged
+        .query_map([], |r| r.get(0))
+        .and_then(Iterator::collect)
+        .expect("flagged pages");
+    assert!(pages.len() >= 2, "every page is flagged: {pages:?}");
+    let mut decisions = vec![
+        (
+            page,
+            ReviewAction::Correct {
+                field: name,
+                value: CORRECTED.into(),
+            },
+        ),
+        (page, ReviewAction::Accept { field: id_number }),
+    ];
+    decisions.extend(pages.iter().map(|&p| (p, ReviewAction::Clear)));
+    let mut catalog = Catalog::open_existing(&archive.join("catalog.sqlite")).expect("open");
+    let at = chrono::DateTime::parse_from_rfc3339("2026-11-03T09:30:00Z")
+        .expect("time")
+        .to_utc();
+    for (page, action) in &decisions {
+        let review = NewReview {
+            page: *page,
+            action: action.clone(),
+            reviewer: REVIEWER,
+            at,
+        };
+        catalog.record_review(&review).expect("record a decision");
+    }
+    decisions.len() as i64
+}
+
+/// Rows that merging again must leave as they are: decisions and chain links.
+fn review_rows(dir: &Path) -> (i64, i64) {
+    catalog_of(dir)
+        .query_row(
+            "SELECT (SELECT count(*) FROM review), (SELECT count(*) FROM chain_link)",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .expect("counts")
+}
+
+#[test]
+fn review_decisions_come_over_once_with_their_reviewer_and_time() {
+    let (station, _source) = flagged_archive();
+    let decided = review_all(&station.archive());
+    let central = workplace(Path::new("/nonexistent-scans"));
+    let source = station.archive().display().to_string();
+    let out = central.run(&["merge", "--json", &source], LIMIT);
+    ok(&out);
+    let counts = &merged_counts(&out)[0];
+    assert_eq!(counts["reviews"], decided, "{}", describe(&out));
+    assert_eq!(counts["reviews_unplaced"], 0);
+
+    let records = central.path().join("records.jsonl");
+    ok(&central.run(
+        &["export", "records", records.to_str().expect("path")],
+        LIMIT,
+    ));
+    let records = std::fs::read_to_string(&records).expect("records");
+    assert!(records.contains(CORRECTED), "{records}");
+    let out = central.run(&["show", "CT-2023-0001"], LIMIT);
+    ok(&out);
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        shown.contains(CORRECTED) && shown.contains(REVIEWER),
+        "{shown}"
+    );
+
+    let out = central.run(&["report", "--json", "--by", "reviewer"], LIMIT);
+    ok(&out);
+    let report = json(&out);
+    let c = &report["collections"][0];
+    assert_eq!(
+        (
+            c["counts"]["done"].as_i64(),
+            c["counts"]["needs_review"].as_i64()
+        ),
+        (Some(1), Some(0)),
+        "{c}"
+    );
+    let review = &c["review"];
+    assert_eq!(review["dossiers"], 1, "{review}");
+    assert_eq!(review["pages_cleared"], decided - 2);
+    assert_eq!(
+        (
+            review["values_accepted"].as_i64(),
+            review["values_corrected"].as_i64()
+        ),
+        (Some(1), Some(1))
+    );
+    assert_eq!(review["reviewers"][0]["key"], REVIEWER);
+    assert_eq!(review["days"][0]["key"], "2026-11-03");
+    let out = central.run(&["report", "--by", "reviewer", "--format", "csv"], LIMIT);
+    ok(&out);
+    let csv = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        csv.contains(&format!("{REVIEWER},1,{},1,1", decided - 2)),
+        "{csv}"
+    );
+    ok(&central.run(&["verify"], LIMIT));
+
+    // The same source again: every decision is known, none is added, the chain unchanged.
+    let before = review_rows(&central.archive());
+    let out = central.run(&["merge", "--json", &source], LIMIT);
+    ok(&out);
+    let counts = &merged_counts(&out)[0];
+    assert_eq!(
+        (counts["reviews"].as_i64(), counts["reviews_known"].as_i64()),
+        (Some(0), Some(decided)),
+        "{}",
+        describe(&out)
+    );
+    assert_eq!(review_rows(&central.archive()), before);
+    ok(&central.run(&["verify"], LIMIT));
 }

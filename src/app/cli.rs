@@ -68,7 +68,7 @@ pub enum Command {
     /// Export from the archive
     #[command(subcommand)]
     Export(ExportCommand),
-    /// Progress against targets: per collection, centre, operator, day or batch
+    /// Progress against targets: per collection, centre, operator, day or batch; review work per reviewer
     Report(ReportArgs),
     /// Check every original and the catalog's chain; exit 1 on any finding
     Verify(VerifyArgs),
@@ -468,4 +468,5 @@ pub enum ByArg {
     Operator,
     Day,
     Batch,
+    Reviewer,
 }

@@ -75,12 +75,24 @@ fn tell(outcome: &SourceOutcome, lang: Lang) {
     );
     match lang {
         Lang::Vi => eprintln!(
-            "sohoa: {source}: {} lô mới ({} đã có), {} tệp, {} trang, {objects} đối tượng ({mib:.1} MiB); {} tệp đã có cùng nội dung",
-            m.batches, m.batches_known, m.files, m.pages, m.files_same
+            "sohoa: {source}: {} lô mới ({} đã có), {} tệp, {} trang, {objects} đối tượng ({mib:.1} MiB); {} tệp đã có cùng nội dung; {} quyết định rà soát mới ({} đã có)",
+            m.batches, m.batches_known, m.files, m.pages, m.files_same, m.reviews, m.reviews_known
         ),
         Lang::En => eprintln!(
-            "sohoa: {source}: {} new batches ({} already here), {} files, {} pages, {objects} objects ({mib:.1} MiB); {} files already here with the same content",
-            m.batches, m.batches_known, m.files, m.pages, m.files_same
+            "sohoa: {source}: {} new batches ({} already here), {} files, {} pages, {objects} objects ({mib:.1} MiB); {} files already here with the same content; {} new review decisions ({} already here)",
+            m.batches, m.batches_known, m.files, m.pages, m.files_same, m.reviews, m.reviews_known
         ),
+    }
+    // A decision left out is worth a line of its own: someone's work did not come over.
+    if m.reviews_unplaced > 0 {
+        let n = m.reviews_unplaced;
+        match lang {
+            Lang::Vi => eprintln!(
+                "sohoa: {source}: {n} quyết định rà soát không hợp nhất: trang hoặc giá trị của chúng không có ở đây"
+            ),
+            Lang::En => eprintln!(
+                "sohoa: {source}: {n} review decisions not merged: their page or value is not here"
+            ),
+        }
     }
 }

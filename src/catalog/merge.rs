@@ -11,7 +11,8 @@
 //! A file whose path's current version here has the same content (or the same failure) is
 //! not recorded twice; one with other bytes becomes the next version of its path, never an
 //! overwrite. The objects must already be in this archive's store (the caller copies and
-//! re-hashes them first).
+//! re-hashes them first). Review decisions come last, by their own natural key
+//! (`merge_reviews.rs`).
 
 use std::path::Path;
 
@@ -66,6 +67,12 @@ pub struct MergedCounts {
     /// Files of new batches whose path already had that content here.
     pub files_same: u64,
     pub pages: u64,
+    /// Review decisions new to this catalog (`merge_reviews.rs`).
+    pub reviews: u64,
+    /// Review decisions already here, skipped.
+    pub reviews_known: u64,
+    /// Review decisions whose page or form value is not here, left out.
+    pub reviews_unplaced: u64,
 }
 
 /// A source catalog opened read-only, to list what its archive must provide.
@@ -228,6 +235,7 @@ impl Catalog {
             chain::link_batch(&tx, batch)?;
             counts.batches += 1;
         }
+        super::merge_reviews::merge_reviews(&tx, &mut counts)?;
         search_index::flush_deferred(&tx).during("index merged pages")?;
         tx.commit().during("commit a merge")?;
         Ok(counts)

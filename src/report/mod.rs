@@ -3,12 +3,14 @@
 //! batch ([`Catalog::progress_rows`]); this module filters them to the `--since`/`--until`
 //! window, totals them per collection and per group, and applies the arithmetic of
 //! [`schedule`]. "Today" is a parameter, so the same catalog always gives the same report.
+//! Review work (`review.rs`) is counted beside, by the day of each decision.
 //!
 //! Invariants: `digitised = done + needs_review`; every group's counts sum to the
 //! collection's; the JSON form of [`Report`] is the documented schema
 //! (`docs/report.md`), versioned by [`SCHEMA_VERSION`].
 
 pub mod calendar;
+pub mod review;
 pub mod schedule;
 pub mod worklist;
 
@@ -21,6 +23,7 @@ use crate::catalog::{Catalog, CatalogError, DossierState, ProgressRow};
 use crate::config::CollectionSettings;
 use crate::model::SkipCount;
 use calendar::Calendar;
+use review::ReviewFigures;
 use schedule::{Rate, Schedule};
 
 /// Version of the JSON schema; bumped on any change that is not a new field.
@@ -35,6 +38,9 @@ pub enum GroupBy {
     Operator,
     Day,
     Batch,
+    /// The review work per reviewer; the dossier counts stay one row for the collection,
+    /// since a dossier is digitised by a batch, not by whoever reviewed it.
+    Reviewer,
 }
 
 /// How to build a report.
@@ -127,6 +133,8 @@ pub struct CollectionReport {
     /// holds them), in all and per pattern.
     pub skipped: u64,
     pub skipped_by: Vec<SkipCount>,
+    /// Review work, by the day of each decision within the window.
+    pub review: ReviewFigures,
 }
 
 /// One day with activity.
@@ -166,6 +174,8 @@ pub fn build(
         let mut report = collection_report(c, &rows, options);
         report.skipped_by = catalog.walk_skips(&c.id)?;
         report.skipped = report.skipped_by.iter().map(|s| s.entries).sum();
+        let decided = catalog.review_rows(&c.id)?;
+        report.review = review::figures(&decided, options.since, options.until);
         out.push(report);
     }
     Ok(Report {
@@ -221,6 +231,7 @@ pub fn collection_report(
         operators: group(c, &rows, GroupBy::Operator),
         skipped: 0,
         skipped_by: Vec::new(),
+        review: ReviewFigures::default(),
     }
 }
 
@@ -266,7 +277,7 @@ fn group(c: &CollectionSettings, rows: &[&ProgressRow], by: GroupBy) -> Vec<Grou
     let mut groups: BTreeMap<Option<String>, Counts> = BTreeMap::new();
     for r in rows {
         let key = match by {
-            GroupBy::Collection => Some(c.name.clone()),
+            GroupBy::Collection | GroupBy::Reviewer => Some(c.name.clone()),
             GroupBy::Centre => r.centre.clone(),
             GroupBy::Operator => r.operator.clone(),
             GroupBy::Day => r.day.map(|d| d.to_string()),
@@ -280,14 +291,15 @@ fn group(c: &CollectionSettings, rows: &[&ProgressRow], by: GroupBy) -> Vec<Grou
             groups.entry(Some(centre.clone())).or_default();
         }
     }
-    if by == GroupBy::Collection && groups.is_empty() {
+    let whole = matches!(by, GroupBy::Collection | GroupBy::Reviewer);
+    if whole && groups.is_empty() {
         groups.insert(Some(c.name.clone()), Counts::default());
     }
     let mut out: Vec<Group> = groups
         .into_iter()
         .map(|(key, counts)| {
             let target = match by {
-                GroupBy::Collection => c.target,
+                GroupBy::Collection | GroupBy::Reviewer => c.target,
                 GroupBy::Centre => key.as_ref().and_then(|k| c.centre_targets.get(k).copied()),
                 _ => None,
             };

@@ -4,16 +4,21 @@
 //! plain integers; the percent uses the language's decimal mark (84,57 in Vietnamese, as a
 //! spreadsheet set to Vietnamese expects), quoted when it holds a comma. Days stay
 //! `YYYY-MM-DD` in both languages: the one form every spreadsheet reads as a date whatever
-//! its locale, where 05/11/2026 is 5 November to some and 11 May to others.
+//! its locale, where 05/11/2026 is 5 November to some and 11 May to others. By reviewer,
+//! the rows are reviewers and the columns their review work.
 
 use sohoa::config::Lang;
 use sohoa::report::{GroupBy, Report};
 
 use super::labels::Labels;
+use super::review::{review_header, ReviewTable};
 
 pub(super) const BOM: &str = "\u{feff}";
 
 pub fn render(report: &Report, lang: Lang) -> String {
+    if report.by == GroupBy::Reviewer {
+        return by_reviewer(report, lang);
+    }
     let l = Labels::of(lang);
     let header = [
         l.collection,
@@ -58,6 +63,32 @@ pub fn render(report: &Report, lang: Lang) -> String {
             ];
             let cells = cells.into_iter().enumerate().filter(|(i, _)| keep(i));
             line(&mut out, cells.map(|(_, c)| c));
+        }
+    }
+    out
+}
+
+/// One row per reviewer of every collection: the review work, plain integers.
+fn by_reviewer(report: &Report, lang: Lang) -> String {
+    let l = Labels::of(lang);
+    let mut out = String::from(BOM);
+    let header = review_header(ReviewTable::Reviewers, lang);
+    line(
+        &mut out,
+        std::iter::once(l.collection.to_string()).chain(header),
+    );
+    for c in &report.collections {
+        for g in &c.review.reviewers {
+            let k = &g.counts;
+            let cells = [
+                c.name.clone(),
+                g.key.clone(),
+                k.dossiers.to_string(),
+                k.pages_cleared.to_string(),
+                k.values_accepted.to_string(),
+                k.values_corrected.to_string(),
+            ];
+            line(&mut out, cells.into_iter());
         }
     }
     out

@@ -2,7 +2,8 @@
 //! no font or image fetched), so it can be mailed, opened offline and printed on A4. Per
 //! collection: the headline, summary cards, a progress bar, a burn-up chart of digitised
 //! dossiers per day against the target line and the deadline, and the per-centre and
-//! per-operator tables; then the worklists: which files failed and which pages need review.
+//! per-operator tables, and the review work per reviewer and per day when there is any;
+//! then the worklists: which files failed and which pages need review.
 
 use std::fmt::Write;
 
@@ -13,6 +14,7 @@ use sohoa::report::worklist::Worklist;
 use sohoa::report::{CollectionReport, Group, GroupBy, Report};
 
 use super::labels::{date, time, Labels};
+use super::review::{review_cells, review_header, review_line, ReviewTable};
 use super::text::{eta_line, group_cells, group_header, headline, pages_line, rate_line};
 use crate::app::render::{dec, int};
 
@@ -107,6 +109,16 @@ fn collection(out: &mut String, c: &CollectionReport, today: NaiveDate, lang: La
     super::chart::burn_up(out, c, today, lang);
     table(out, &c.centres, (l.by_centre, GroupBy::Centre), lang);
     table(out, &c.operators, (l.by_operator, GroupBy::Operator), lang);
+    if c.review.counts.any() {
+        let _ = writeln!(
+            out,
+            "<p class=\"lines\">{}</p>",
+            esc(&review_line(&c.review.counts, lang))
+        );
+        for t in [ReviewTable::Reviewers, ReviewTable::Days] {
+            review_table(out, c, t, lang);
+        }
+    }
     out.push_str("</section>\n");
 }
 
@@ -185,6 +197,26 @@ fn table(out: &mut String, groups: &[Group], names: (&str, GroupBy), lang: Lang)
     for g in groups {
         out.push_str("<tr>");
         for cell in group_cells(g, by, lang) {
+            let _ = write!(out, "<td>{}</td>", esc(&cell));
+        }
+        out.push_str("</tr>\n");
+    }
+    out.push_str("</table>\n");
+}
+
+fn review_table(out: &mut String, c: &CollectionReport, t: ReviewTable, lang: Lang) {
+    let _ = write!(
+        out,
+        "<table>\n<caption>{}</caption>\n<tr>",
+        esc(t.caption(lang))
+    );
+    for h in review_header(t, lang) {
+        let _ = write!(out, "<th>{}</th>", esc(&h));
+    }
+    out.push_str("</tr>\n");
+    for g in t.groups(&c.review) {
+        out.push_str("<tr>");
+        for cell in review_cells(g, t, lang) {
             let _ = write!(out, "<td>{}</td>", esc(&cell));
         }
         out.push_str("</tr>\n");

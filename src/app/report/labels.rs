@@ -49,6 +49,14 @@ pub struct Labels {
     pub on_track: &'static str,
     pub at_risk: &'static str,
     pub late: &'static str,
+    pub reviewer: &'static str,
+    pub review: &'static str,
+    pub dossiers_reviewed: &'static str,
+    pub pages_cleared: &'static str,
+    pub values_accepted: &'static str,
+    pub values_corrected: &'static str,
+    pub by_reviewer: &'static str,
+    pub review_by_day: &'static str,
 }
 
 const VI: Labels = Labels {
@@ -93,6 +101,14 @@ const VI: Labels = Labels {
     on_track: "đúng tiến độ",
     at_risk: "có nguy cơ trễ",
     late: "trễ hạn",
+    reviewer: "Người rà soát",
+    review: "Rà soát",
+    dossiers_reviewed: "Hồ sơ đã rà soát",
+    pages_cleared: "Trang đã duyệt",
+    values_accepted: "Giá trị giữ nguyên",
+    values_corrected: "Giá trị đã sửa",
+    by_reviewer: "Rà soát theo người rà soát",
+    review_by_day: "Rà soát theo ngày",
 };
 
 const EN: Labels = Labels {
@@ -137,6 +153,14 @@ const EN: Labels = Labels {
     on_track: "on track",
     at_risk: "at risk",
     late: "late",
+    reviewer: "Reviewer",
+    review: "Review",
+    dossiers_reviewed: "Dossiers reviewed",
+    pages_cleared: "Pages cleared",
+    values_accepted: "Values accepted",
+    values_corrected: "Values corrected",
+    by_reviewer: "Review by reviewer",
+    review_by_day: "Review by day",
 };
 
 impl Labels {
@@ -154,6 +178,7 @@ impl Labels {
             GroupBy::Operator => self.operator,
             GroupBy::Day => self.day,
             GroupBy::Batch => self.batch,
+            GroupBy::Reviewer => self.reviewer,
         }
     }
 

@@ -8,6 +8,7 @@ mod chart_scale;
 mod csv;
 mod html;
 mod labels;
+mod review;
 mod text;
 mod worklist;
 
@@ -138,5 +139,6 @@ fn group_by(by: ByArg) -> GroupBy {
         ByArg::Operator => GroupBy::Operator,
         ByArg::Day => GroupBy::Day,
         ByArg::Batch => GroupBy::Batch,
+        ByArg::Reviewer => GroupBy::Reviewer,
     }
 }

@@ -1,6 +1,7 @@
 //! The report as a person reads it in a terminal: per collection the headline sentence a
 //! supervisor forwards ("Hồ sơ cư trú: đã số hóa 46.949/46.949 hồ sơ (100,00%)"), the
-//! other figures, then an aligned table of the `--by` grouping. Columns are aligned by
+//! other figures, then an aligned table of the `--by` grouping, then the review work when
+//! there is any (`review.rs`). Columns are aligned by
 //! characters, not bytes, so Vietnamese names line up.
 
 use std::fmt::Write;
@@ -10,6 +11,7 @@ use sohoa::report::schedule::ScheduleStatus;
 use sohoa::report::{CollectionReport, Group, GroupBy, Report};
 
 use super::labels::{date, Labels};
+use super::review::{self, ReviewTable};
 use crate::app::color::Paint;
 use crate::app::render::{dec, int, skipped_line};
 
@@ -84,8 +86,14 @@ fn collection(out: &mut String, c: &CollectionReport, report: &Report, lang: Lan
         let _ = writeln!(out, "  {}", skipped_line(c.skipped, &c.skipped_by, lang));
     }
     out.push('\n');
-    table(out, &c.groups, report.by, lang);
+    // By reviewer, the table is the review work: a dossier is digitised by a batch, not
+    // by whoever reviewed it, so no dossier count has a reviewer.
+    match report.by {
+        GroupBy::Reviewer => review::text_table(out, &c.review, ReviewTable::Reviewers, lang),
+        by => table(out, &c.groups, by, lang),
+    }
     out.push('\n');
+    review::text_block(out, c, report.by, lang);
 }
 
 pub fn pages_line(c: &CollectionReport, lang: Lang) -> String {
@@ -207,9 +215,17 @@ pub fn group_header(by: &str, lang: Lang) -> Vec<String> {
 fn table(out: &mut String, groups: &[Group], by: GroupBy, lang: Lang) {
     let mut rows = vec![group_header(Labels::of(lang).by(by), lang)];
     rows.extend(groups.iter().map(|g| group_cells(g, by, lang)));
+    aligned(out, &rows);
+}
+
+/// Rows of cells as an aligned table, the first row its header.
+pub fn aligned(out: &mut String, rows: &[Vec<String>]) {
     let width = |i: usize| rows.iter().map(|r| r[i].chars().count()).max().unwrap_or(0);
-    let widths: Vec<usize> = (0..rows[0].len()).map(width).collect();
-    for row in &rows {
+    let Some(first) = rows.first() else {
+        return;
+    };
+    let widths: Vec<usize> = (0..first.len()).map(width).collect();
+    for row in rows {
         let mut line = String::from(" ");
         for (i, cell) in row.iter().enumerate() {
             let pad = widths[i] - cell.chars().count();
