@@ -1,5 +1,6 @@
 //! The labelled fields of a form on a page: every label of the form (and its stop phrases)
-//! is looked for, a capitalised label only where it is printed with its capital; where
+//! is looked for, a capitalised label only where it is printed with its capital (or right
+//! after its item number, "4. số định danh": a capital read small); where
 //! finds overlap the longest label wins, so "Họ, chữ đệm và tên chủ hộ" is not also "Họ,
 //! chữ đệm và tên". A value runs from its label to the next label or the end of its line,
 //! and on to following lines as far as the field allows while they continue it (a line
@@ -38,7 +39,7 @@ fn marks(page: &PageText, form: &FormDef) -> Vec<Mark> {
             // A label printed with a capital is a label only where it is so printed: the
             // same words in running text ("do thay đổi họ, chữ đệm và tên") are the value.
             let initial = page.chars[f.start];
-            if capital && initial.is_lowercase() {
+            if capital && initial.is_lowercase() && !opens_item(page, f.start) {
                 continue;
             }
             let len = label.chars().count();
@@ -66,6 +67,18 @@ fn marks(page: &PageText, form: &FormDef) -> Vec<Mark> {
     }
     kept.sort_by_key(|m| m.range.start);
     kept
+}
+
+/// Whether only a form's item number ("4.") stands before `at` on its line: a label there
+/// is a label even where the engine read its capital as a small letter ("4. số định danh").
+fn opens_item(page: &PageText, at: usize) -> bool {
+    let start = page.chars[..at]
+        .iter()
+        .rposition(|&c| c == '\n')
+        .map_or(0, |i| i + 1);
+    let before: String = page.chars[start..at].iter().collect();
+    let mut tokens = before.split_whitespace();
+    tokens.next().is_some_and(is_item_number) && tokens.next().is_none()
 }
 
 /// A value read from where it stands rather than from the text: an ID in a comb of boxes,
@@ -322,6 +335,23 @@ mod tests {
 
     fn get<'a>(v: &'a [(String, String)], name: &str) -> Option<&'a str> {
         v.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+    }
+
+    #[test]
+    fn a_label_read_in_small_letters_after_its_item_number_is_a_label_and_in_prose_is_not() {
+        let v = values(
+            "ct01",
+            &[
+                "1. Họ, chữ đệm và tên: LÊ XUÂN QUYẾT",
+                "4. số định danh cá nhân: 026069028401",
+                "10. Nội dung đề nghị(2): Điều chỉnh thông tin do thay đổi số định danh cá nhân",
+            ],
+        );
+        assert_eq!(get(&v, "id_number"), Some("026069028401"));
+        assert_eq!(
+            get(&v, "request"),
+            Some("Điều chỉnh thông tin do thay đổi số định danh cá nhân")
+        );
     }
 
     #[test]
