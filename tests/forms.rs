@@ -236,19 +236,7 @@ fn a_household_table_with_wrapped_cells_reads_one_row_per_line() {
     let source = tempfile::tempdir().unwrap();
     let page = source.path().join("HS-1/trang-1.png");
     std::fs::create_dir_all(page.parent().unwrap()).unwrap();
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/table_page.py");
-    let out = std::process::Command::new("python3")
-        .arg(&script)
-        .arg(&page)
-        .output()
-        .expect("python3");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let rows: Vec<String> = String::from_utf8(out.stdout)
-        .unwrap()
+    let rows: Vec<String> = drawn("table_page.py", &page)
         .lines()
         .map(String::from)
         .collect();
@@ -365,10 +353,22 @@ fn a_signers_name_under_a_seal_is_read() {
     let source = tempfile::tempdir().unwrap();
     let page = source.path().join("QD-1/trang-1.png");
     std::fs::create_dir_all(page.parent().unwrap()).unwrap();
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/sealed_page.py");
+    let name = drawn("sealed_page.py", &page).trim().to_string();
+    let place = archived(source.path(), true);
+    let text = page_text(&place, "QD-1/trang-1.png");
+    assert!(text.contains("CHỦ TỊCH"), "{text}");
+    assert!(text.contains(&name), "no {name:?} in:\n{text}");
+}
+
+/// Draw `page` with the test script `tests/SCRIPT`; returns what the script prints (the
+/// page's truth).
+fn drawn(script: &str, page: &Path) -> String {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests")
+        .join(script);
     let out = std::process::Command::new("python3")
         .arg(&script)
-        .arg(&page)
+        .arg(page)
         .output()
         .expect("python3");
     assert!(
@@ -376,9 +376,5 @@ fn a_signers_name_under_a_seal_is_read() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let name = String::from_utf8(out.stdout).unwrap().trim().to_string();
-    let place = archived(source.path(), true);
-    let text = page_text(&place, "QD-1/trang-1.png");
-    assert!(text.contains("CHỦ TỊCH"), "{text}");
-    assert!(text.contains(&name), "no {name:?} in:\n{text}");
+    String::from_utf8(out.stdout).unwrap()
 }

@@ -8,9 +8,9 @@
 //! itself, never assumed).
 
 use crate::model::{Dpi, Word};
-use crate::ocr::{Engine, OcrError, OcrInput, Region, RegionLayout};
+use crate::ocr::{Engine, OcrError};
 
-use super::complete::Rect;
+use super::complete::{self, Rect};
 use super::gray::{histogram, otsu, percentile, Gray};
 
 /// How far under the title the block reaches, in mm: a signature, the seal over it and the
@@ -33,8 +33,6 @@ const EDGE_MM: f32 = 0.3;
 /// How much darker than the paper's level a pixel must be to be ink: more than a scan's
 /// mottle of paper and its noise.
 const PAPER_MOTTLE: u8 = 30;
-/// Least confidence of a word read again: below it, a stroke of the signature.
-const MIN_CONFIDENCE: f32 = 40.0;
 /// Block number given to the words read again, apart from the page's own.
 const BLOCK: u32 = 70_000;
 
@@ -59,30 +57,19 @@ pub fn reread_under_seal(
         return Ok(false);
     };
     let pixels = only_darker(g, block, dark);
-    let found = engine.recognise_region(
-        OcrInput {
-            pixels: &pixels,
-            width: block.2 as u32,
-            height: block.3 as u32,
-            dpi,
-        },
-        Region {
-            layout: RegionLayout::Block,
-            whitelist: None,
-        },
-    )?;
-    let read: Vec<Word> = found
-        .words
-        .into_iter()
-        // A signature's strokes come out as a few unsure marks.
-        .filter(|w| w.confidence >= MIN_CONFIDENCE)
-        .map(|mut w| {
-            w.left += block.0 as u32;
-            w.top += block.1 as u32;
-            w.block += BLOCK;
-            w
-        })
-        .collect();
+    let darker = Gray {
+        pixels: &pixels,
+        width: block.2,
+        height: block.3,
+    };
+    let whole = (0, 0, block.2, block.3);
+    let Some(mut read) = complete::reread(engine, darker, whole, px_per_mm, dpi, BLOCK)? else {
+        return Ok(false);
+    };
+    for w in &mut read {
+        w.left += block.0 as u32;
+        w.top += block.1 as u32;
+    }
     let (inside, outside): (Vec<Word>, Vec<Word>) = std::mem::take(words)
         .into_iter()
         .partition(|w| within(w, block));
